@@ -1,0 +1,33 @@
+package io.inferlens.traced;
+
+import io.micrometer.observation.Observation;
+
+/**
+ * Context of the observation of one call of a
+ * {@link io.inferlens.annotation.Traced @Traced} method.
+ *
+ * @author Inferlens
+ */
+public class TracedObservationContext extends Observation.Context {
+
+    private final TracedMethod method;
+
+    /**
+     * Create a context for a call of the given method.
+     * @param method the method's metadata
+     */
+    public TracedObservationContext(TracedMethod method) {
+        this.method = method;
+        setName(method.getName());
+        setContextualName(method.getName());
+    }
+
+    /**
+     * Metadata of the method being called.
+     * @return the method
+     */
+    public TracedMethod getMethod() {
+        return this.method;
+    }
+
+}

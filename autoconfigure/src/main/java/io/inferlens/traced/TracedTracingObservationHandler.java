@@ -1,0 +1,71 @@
+package io.inferlens.traced;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link TracingObservationHandler} for {@link io.inferlens.annotation.Traced @Traced}
+ * methods. Unlike Micrometer's default handler, which names a span only when it ends, it
+ * starts the span with its name and its {@link io.inferlens.annotation.SpanKind kind}, so
+ * that samplers see the operation name and exporters the right kind.
+ *
+ * @author Inferlens
+ */
+public class TracedTracingObservationHandler implements TracingObservationHandler<TracedObservationContext> {
+
+    private final Tracer tracer;
+
+    /**
+     * Create a handler that starts spans with the given tracer.
+     * @param tracer the tracer
+     */
+    public TracedTracingObservationHandler(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public void onStart(TracedObservationContext context) {
+        Span.Builder builder = this.tracer.spanBuilder().name(getSpanName(context));
+        Span.Kind kind = kind(context.getMethod());
+        if (kind != null) {
+            builder.kind(kind);
+        }
+        Span parent = getParentSpan(context);
+        if (parent != null) {
+            builder.setParent(parent.context());
+        }
+        getTracingContext(context).setSpan(builder.start());
+    }
+
+    @Override
+    public void onStop(TracedObservationContext context) {
+        Span span = getRequiredSpan(context);
+        span.name(getSpanName(context));
+        tagSpan(context, span);
+        endSpan(context, span);
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+        return context instanceof TracedObservationContext;
+    }
+
+    @Override
+    public Tracer getTracer() {
+        return this.tracer;
+    }
+
+    private static Span.@Nullable Kind kind(TracedMethod method) {
+        return switch (method.getKind()) {
+            case INTERNAL -> null;
+            case CLIENT -> Span.Kind.CLIENT;
+            case SERVER -> Span.Kind.SERVER;
+            case PRODUCER -> Span.Kind.PRODUCER;
+            case CONSUMER -> Span.Kind.CONSUMER;
+        };
+    }
+
+}
