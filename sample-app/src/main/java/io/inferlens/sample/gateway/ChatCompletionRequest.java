@@ -1,0 +1,41 @@
+package io.inferlens.sample.gateway;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Positive;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The subset of OpenAI's chat completion request that the gateway accepts.
+ *
+ * @param model a model name, or {@code auto} to let the router choose
+ * @param messages the conversation
+ * @param maxTokens the largest number of tokens to generate, or {@code null}
+ * @param stream must be absent or {@code false}: streaming is not supported
+ * @author Inferlens
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatCompletionRequest(@NotBlank String model, @NotEmpty List<@Valid ChatMessage> messages,
+        @JsonProperty("max_tokens") @Positive @Max(32768) @Nullable Integer maxTokens, @Nullable Boolean stream) {
+
+    /**
+     * Model name that asks the router to choose.
+     */
+    public static final String AUTO = "auto";
+
+    /**
+     * This request addressed to the given model.
+     * @param target the model
+     * @return the request for that model
+     */
+    public ChatCompletionRequest withModel(String target) {
+        return new ChatCompletionRequest(target, this.messages, this.maxTokens, null);
+    }
+
+}

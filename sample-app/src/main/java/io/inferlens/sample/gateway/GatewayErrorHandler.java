@@ -1,0 +1,58 @@
+package io.inferlens.sample.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Turns the gateway's failures into OpenAI-shaped error bodies.
+ *
+ * @author Inferlens
+ */
+@RestControllerAdvice(assignableTypes = ChatController.class)
+public class GatewayErrorHandler {
+
+    @ExceptionHandler
+    ResponseEntity<Map<String, Object>> invalidRequest(InvalidRequestException ex) {
+        return error(HttpStatus.BAD_REQUEST, "invalid_request_error", ex.getMessage(), ex.getParam());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Map<String, Object>> invalidBody(MethodArgumentNotValidException ex) {
+        FieldError field = ex.getBindingResult().getFieldError();
+        String param = (field != null) ? field.getField() : null;
+        String message = (field != null) ? field.getField() + " " + field.getDefaultMessage() : "Invalid request";
+        return error(HttpStatus.BAD_REQUEST, "invalid_request_error", message, param);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Map<String, Object>> unreadableBody(HttpMessageNotReadableException ex) {
+        return error(HttpStatus.BAD_REQUEST, "invalid_request_error",
+                "The request body is not valid JSON for a chat request", null);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Map<String, Object>> backendFailed(BackendException ex) {
+        return error(HttpStatus.BAD_GATEWAY, "upstream_error", ex.getMessage(), null);
+    }
+
+    private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String type, @Nullable String message,
+            @Nullable String param) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", type);
+        error.put("param", param);
+        error.put("code", null);
+        return ResponseEntity.status(status).body(Map.of("error", error));
+    }
+
+}

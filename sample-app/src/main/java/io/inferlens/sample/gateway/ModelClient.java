@@ -1,0 +1,88 @@
+package io.inferlens.sample.gateway;
+
+import java.net.http.HttpClient;
+
+import io.inferlens.annotation.SpanKind;
+import io.inferlens.annotation.Traced;
+
+import org.springframework.core.env.Environment;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * Calls an OpenAI-compatible chat completions endpoint over HTTP. The {@link RestClient}
+ * is built from Boot's {@link RestClient.Builder}, so each call is observed and carries
+ * the trace context to the backend.
+ *
+ * @author Inferlens
+ */
+@Component
+public class ModelClient {
+
+    private final RestClient restClient;
+
+    private final GatewayProperties.Backend backend;
+
+    private final Environment environment;
+
+    private volatile String baseUrl;
+
+    public ModelClient(RestClient.Builder builder, GatewayProperties properties, Environment environment) {
+        this.backend = properties.getBackend();
+        this.environment = environment;
+        HttpClient httpClient = HttpClient.newBuilder().connectTimeout(this.backend.getTimeout()).build();
+        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+        requestFactory.setReadTimeout(this.backend.getTimeout());
+        this.restClient = builder.requestFactory(requestFactory).build();
+    }
+
+    /**
+     * Get a completion from the backend.
+     * @param request the request, addressed to a concrete model
+     * @return the completion
+     * @throws BackendException if the backend cannot be reached or answers with an error
+     */
+    @Traced(value = "gateway.model_call", kind = SpanKind.CLIENT)
+    public ChatCompletionResponse complete(ChatCompletionRequest request) {
+        try {
+            ChatCompletionResponse response = this.restClient.post()
+                .uri(baseUrl() + "/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers((headers) -> {
+                    if (!this.backend.getApiKey().isBlank()) {
+                        headers.setBearerAuth(this.backend.getApiKey());
+                    }
+                })
+                .body(request)
+                .retrieve()
+                .body(ChatCompletionResponse.class);
+            if (response == null) {
+                throw new BackendException("The model backend sent an empty answer", 0, null);
+            }
+            return response;
+        }
+        catch (RestClientResponseException ex) {
+            throw new BackendException("The model backend answered " + ex.getStatusCode().value(),
+                    ex.getStatusCode().value(), ex);
+        }
+        catch (ResourceAccessException ex) {
+            throw new BackendException("The model backend could not be reached", 0, ex);
+        }
+    }
+
+    private String baseUrl() {
+        String url = this.baseUrl;
+        if (url == null) {
+            url = this.backend.getUrl().isBlank()
+                    ? "http://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port") + "/simulator"
+                    : this.backend.getUrl().replaceAll("/+$", "");
+            this.baseUrl = url;
+        }
+        return url;
+    }
+
+}
