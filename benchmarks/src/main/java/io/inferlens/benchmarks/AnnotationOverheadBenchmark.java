@@ -1,0 +1,119 @@
+package io.inferlens.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Per-call cost of a trivial bean method: plain, under {@code @Traced} unsampled and
+ * sampled, under Micrometer's {@code @Observed} sampled, and under {@code @Timed}. Each
+ * benchmark uses its own state, hence its own application context. Sampled spans go to a
+ * {@link CountingSpanExporter} through Boot's batch span processor.
+ *
+ * @author Inferlens
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Thread)
+public class AnnotationOverheadBenchmark {
+
+    // Not final, so that the JIT cannot fold the call into a constant.
+    private long input = 42;
+
+    @Benchmark
+    public long plain(PlainState state) {
+        return state.work.work(this.input);
+    }
+
+    @Benchmark
+    public long tracedUnsampled(TracedUnsampledState state) {
+        return state.work.work(this.input);
+    }
+
+    @Benchmark
+    public long tracedSampled(TracedSampledState state) {
+        return state.work.work(this.input);
+    }
+
+    @Benchmark
+    public long observedSampled(ObservedSampledState state) {
+        return state.work.work(this.input);
+    }
+
+    @Benchmark
+    public long timed(TimedState state) {
+        return state.work.work(this.input);
+    }
+
+    /**
+     * Context of {@link Variant#PLAIN}.
+     */
+    @State(Scope.Benchmark)
+    public static class PlainState extends ApplicationContextState {
+
+        public PlainState() {
+            super(Variant.PLAIN);
+        }
+
+    }
+
+    /**
+     * Context of {@link Variant#TRACED_UNSAMPLED}.
+     */
+    @State(Scope.Benchmark)
+    public static class TracedUnsampledState extends ApplicationContextState {
+
+        public TracedUnsampledState() {
+            super(Variant.TRACED_UNSAMPLED);
+        }
+
+    }
+
+    /**
+     * Context of {@link Variant#TRACED_SAMPLED}.
+     */
+    @State(Scope.Benchmark)
+    public static class TracedSampledState extends ApplicationContextState {
+
+        public TracedSampledState() {
+            super(Variant.TRACED_SAMPLED);
+        }
+
+    }
+
+    /**
+     * Context of {@link Variant#OBSERVED_SAMPLED}.
+     */
+    @State(Scope.Benchmark)
+    public static class ObservedSampledState extends ApplicationContextState {
+
+        public ObservedSampledState() {
+            super(Variant.OBSERVED_SAMPLED);
+        }
+
+    }
+
+    /**
+     * Context of {@link Variant#TIMED}.
+     */
+    @State(Scope.Benchmark)
+    public static class TimedState extends ApplicationContextState {
+
+        public TimedState() {
+            super(Variant.TIMED);
+        }
+
+    }
+
+}
