@@ -1,6 +1,7 @@
 package io.inferlens.traced;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
@@ -52,7 +53,8 @@ public final class TracedMethod {
      * Resolve the metadata of a method invoked on an instance of the given class.
      * @param method the invoked method
      * @param targetClass the class of the object the method is invoked on
-     * @return the metadata, or {@code null} if neither the method nor the class carries
+     * @return the metadata, or {@code null} if the method is not traced: it does not
+     * carry {@link Traced}, and it is not public or its class does not carry
      * {@link Traced}
      */
     public static @Nullable TracedMethod resolve(Method method, Class<?> targetClass) {
@@ -62,11 +64,11 @@ public final class TracedMethod {
         if (traced == null && specific != method) {
             traced = method.getAnnotation(Traced.class);
         }
-        if (traced == null) {
+        if (traced == null && Modifier.isPublic(method.getModifiers())) {
             traced = userClass.getAnnotation(Traced.class);
-        }
-        if (traced == null) {
-            traced = method.getDeclaringClass().getAnnotation(Traced.class);
+            if (traced == null) {
+                traced = method.getDeclaringClass().getAnnotation(Traced.class);
+            }
         }
         if (traced == null) {
             return null;

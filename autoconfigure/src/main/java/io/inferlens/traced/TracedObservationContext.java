@@ -1,6 +1,7 @@
 package io.inferlens.traced;
 
 import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Context of the observation of one call of a
@@ -11,6 +12,10 @@ import io.micrometer.observation.Observation;
 public class TracedObservationContext extends Observation.Context {
 
     private final TracedMethod method;
+
+    private long startNanos;
+
+    private @Nullable Object tracingContext;
 
     /**
      * Create a context for a call of the given method.
@@ -28,6 +33,27 @@ public class TracedObservationContext extends Observation.Context {
      */
     public TracedMethod getMethod() {
         return this.method;
+    }
+
+    long getStartNanos() {
+        return this.startNanos;
+    }
+
+    void setStartNanos(long startNanos) {
+        this.startNanos = startNanos;
+    }
+
+    /**
+     * Tracing state kept by {@link TracedTracingObservationHandler}, held in a field so
+     * that it needs no map lookup on each event; typed {@code Object} so that this class
+     * loads without Micrometer Tracing.
+     */
+    @Nullable Object getTracingContext() {
+        return this.tracingContext;
+    }
+
+    void setTracingContext(Object tracingContext) {
+        this.tracingContext = tracingContext;
     }
 
 }

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * {@link TracingObservationHandler} for {@link io.inferlens.annotation.Traced @Traced}
  * methods. Unlike Micrometer's default handler, which names a span only when it ends, it
  * starts the span with its name and its {@link io.inferlens.annotation.SpanKind kind}, so
- * that samplers see the operation name and exporters the right kind.
+ * that samplers see the operation name and exporters the right kind. A span that is not
+ * recorded (not sampled) is ended without computing its name and attributes.
  *
  * @author Inferlens
  */
@@ -43,9 +44,22 @@ public class TracedTracingObservationHandler implements TracingObservationHandle
     @Override
     public void onStop(TracedObservationContext context) {
         Span span = getRequiredSpan(context);
-        span.name(getSpanName(context));
-        tagSpan(context, span);
+        if (!span.isNoop()) {
+            span.name(getSpanName(context));
+            tagSpan(context, span);
+        }
         endSpan(context, span);
+    }
+
+    @Override
+    public TracingContext getTracingContext(TracedObservationContext context) {
+        Object cached = context.getTracingContext();
+        if (cached != null) {
+            return (TracingContext) cached;
+        }
+        TracingContext tracingContext = TracingObservationHandler.super.getTracingContext(context);
+        context.setTracingContext(tracingContext);
+        return tracingContext;
     }
 
     @Override

@@ -20,7 +20,9 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.aop.aspectj.annotation.AnnotationAwareAspectJAutoProxyCreator;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -30,7 +32,10 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -44,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * @author Inferlens
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TracedObservationIntegrationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -106,6 +112,35 @@ class TracedObservationIntegrationTests {
         this.contextRunner.run((context) -> {
             context.getBean(Outer.class).call();
             assertThat(context.getBean(RecordingSampler.class).names).contains("demo.outer", "demo.inner");
+        });
+    }
+
+    @Test
+    void timerHasNoLongTaskTimerBesideIt() {
+        this.contextRunner.run((context) -> {
+            context.getBean(Outer.class).call();
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            assertThat(meters.find("demo.inner.active").meters()).isEmpty();
+            assertThat(meters.get("demo.inner").timers()).hasSize(1);
+        });
+    }
+
+    @Test
+    void observedWithoutAspectJOnTheClasspath() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader("org.aspectj")).run((context) -> {
+            assertThat(context).doesNotHaveBean(AnnotationAwareAspectJAutoProxyCreator.class);
+            context.getBean(Outer.class).call();
+            assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems()).extracting(SpanData::getName)
+                .containsExactly("demo.inner", "demo.outer");
+        });
+    }
+
+    @Test
+    void observationRegistryIsNotCreatedEarlyByTheAdvisor(CapturedOutput output) {
+        this.contextRunner.withPropertyValues("logging.level.org.springframework.context=info").run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(output).doesNotContain("observationRegistry")
+                .doesNotContain("not eligible for getting processed");
         });
     }
 
@@ -180,11 +215,11 @@ class TracedObservationIntegrationTests {
 
     }
 
-    static class Outer {
+    public static class Outer {
 
         private final Inner inner;
 
-        Outer(Inner inner) {
+        public Outer(Inner inner) {
             this.inner = inner;
         }
 
@@ -195,7 +230,7 @@ class TracedObservationIntegrationTests {
 
     }
 
-    static class Inner {
+    public static class Inner {
 
         @Traced(value = "demo.inner", kind = SpanKind.CLIENT,
                 attributes = @Traced.Attribute(key = "tier", value = "gold"))

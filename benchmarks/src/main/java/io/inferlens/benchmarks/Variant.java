@@ -2,7 +2,7 @@ package io.inferlens.benchmarks;
 
 import java.util.List;
 
-import io.inferlens.traced.TracedAspect;
+import io.inferlens.traced.TracedPointcutAdvisor;
 import io.micrometer.core.aop.TimedAspect;
 import io.micrometer.observation.aop.ObservedAspect;
 
@@ -23,13 +23,13 @@ enum Variant {
      * {@code @Traced} with nothing sampled: observation, unsampled span and timer.
      */
     TRACED_UNSAMPLED(TracedWork.class, List.of("management.tracing.sampling.probability=0.0"),
-            List.of(TracedAspect.class), List.of(ObservedAspect.class, TimedAspect.class), true, false, true),
+            List.of(TracedPointcutAdvisor.class), List.of(ObservedAspect.class, TimedAspect.class), true, false, true),
 
     /**
      * {@code @Traced} with every span sampled and exported.
      */
     TRACED_SAMPLED(TracedWork.class, List.of("management.tracing.sampling.probability=1.0"),
-            List.of(TracedAspect.class), List.of(ObservedAspect.class, TimedAspect.class), true, true, true),
+            List.of(TracedPointcutAdvisor.class), List.of(ObservedAspect.class, TimedAspect.class), true, true, true),
 
     /**
      * Micrometer's {@code @Observed} through Boot's {@code ObservedAspect}, with every
@@ -38,7 +38,7 @@ enum Variant {
     OBSERVED_SAMPLED(ObservedWork.class,
             List.of("management.tracing.sampling.probability=1.0", "management.observations.annotations.enabled=true",
                     "inferlens.enabled=false"),
-            List.of(ObservedAspect.class), List.of(TracedAspect.class), true, true, true),
+            List.of(ObservedAspect.class), List.of(TracedPointcutAdvisor.class), true, true, true),
 
     /**
      * Micrometer's {@code @Timed} through Boot's {@code TimedAspect}: a timer, no span.

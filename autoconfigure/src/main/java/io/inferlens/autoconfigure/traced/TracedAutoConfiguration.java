@@ -1,13 +1,18 @@
 package io.inferlens.autoconfigure.traced;
 
-import io.inferlens.traced.TracedAspect;
+import io.inferlens.traced.TracedMeterObservationHandler;
+import io.inferlens.traced.TracedMethodInterceptor;
 import io.inferlens.traced.TracedObservationConvention;
+import io.inferlens.traced.TracedObserver;
+import io.inferlens.traced.TracedPointcutAdvisor;
 import io.inferlens.traced.TracedTracingObservationHandler;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
-import org.aspectj.weaver.Advice;
 
+import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -16,14 +21,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration for {@link io.inferlens.annotation.Traced @Traced} methods: the
- * aspect that observes them and the tracing handler that starts their spans with name and
- * kind. Ordered after Boot's observation, tracing and metrics auto-configurations, whose
- * beans it uses.
+ * Spring AOP advisor that observes them, and the tracing and meter handlers that turn
+ * each observation into a named span of the right kind and a timer. Ordered after Boot's
+ * observation, tracing and metrics auto-configurations, whose beans it uses.
  *
  * @author Inferlens
  */
@@ -39,23 +45,39 @@ import org.springframework.core.annotation.Order;
 public final class TracedAutoConfiguration {
 
     /**
-     * {@code @Order} of {@link TracedTracingObservationHandler}: ahead of Micrometer's
-     * default tracing handler ({@code Ordered.LOWEST_PRECEDENCE - 1000}), so that it is
-     * the one chosen for {@code @Traced} observations.
+     * {@code @Order} of Inferlens' observation handlers: ahead of Micrometer's default
+     * tracing handler ({@code Ordered.LOWEST_PRECEDENCE - 1000}) and default meter
+     * handler (unordered), so that they are the ones chosen for {@code @Traced}
+     * observations.
      */
-    public static final int TRACED_TRACING_OBSERVATION_HANDLER_ORDER = Ordered.LOWEST_PRECEDENCE - 1100;
+    public static final int TRACED_OBSERVATION_HANDLER_ORDER = Ordered.LOWEST_PRECEDENCE - 1100;
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(Advice.class)
+    @ConditionalOnClass(Advisor.class)
     @ConditionalOnBooleanProperty(name = "inferlens.annotations.enabled", matchIfMissing = true)
-    static class TracedAspectConfiguration {
+    static class TracedAdvisorConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(ObservationRegistry.class)
-        TracedAspect tracedAspect(ObservationRegistry observationRegistry,
+        TracedObserver tracedObserver(ObservationRegistry observationRegistry,
                 ObjectProvider<TracedObservationConvention> convention) {
-            return new TracedAspect(observationRegistry, convention.getIfUnique(), (pjp) -> false);
+            return new TracedObserver(observationRegistry, convention.getIfUnique());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(ObservationRegistry.class)
+        TracedMethodInterceptor tracedMethodInterceptor(TracedObserver tracedObserver) {
+            return new TracedMethodInterceptor(tracedObserver);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(ObservationRegistry.class)
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static TracedPointcutAdvisor tracedPointcutAdvisor(ObjectProvider<TracedMethodInterceptor> interceptor) {
+            return new TracedPointcutAdvisor(interceptor::getObject);
         }
 
     }
@@ -67,9 +89,23 @@ public final class TracedAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(Tracer.class)
-        @Order(TRACED_TRACING_OBSERVATION_HANDLER_ORDER)
+        @Order(TRACED_OBSERVATION_HANDLER_ORDER)
         TracedTracingObservationHandler tracedTracingObservationHandler(Tracer tracer) {
             return new TracedTracingObservationHandler(tracer);
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class TracedMetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(MeterRegistry.class)
+        @Order(TRACED_OBSERVATION_HANDLER_ORDER)
+        TracedMeterObservationHandler tracedMeterObservationHandler(MeterRegistry meterRegistry) {
+            return new TracedMeterObservationHandler(meterRegistry);
         }
 
     }

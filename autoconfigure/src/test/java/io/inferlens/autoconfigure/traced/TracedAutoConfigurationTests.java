@@ -1,20 +1,22 @@
 package io.inferlens.autoconfigure.traced;
 
-import io.inferlens.traced.TracedAspect;
+import io.inferlens.traced.TracedMeterObservationHandler;
+import io.inferlens.traced.TracedMethodInterceptor;
+import io.inferlens.traced.TracedObserver;
+import io.inferlens.traced.TracedPointcutAdvisor;
 import io.inferlens.traced.TracedTracingObservationHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
-import org.aspectj.weaver.Advice;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.aop.Advisor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link TracedAutoConfiguration}.
@@ -26,39 +28,69 @@ class TracedAutoConfigurationTests {
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(TracedAutoConfiguration.class))
         .withBean(ObservationRegistry.class, ObservationRegistry::create)
-        .withBean(Tracer.class, () -> Tracer.NOOP);
+        .withBean(Tracer.class, () -> Tracer.NOOP)
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
     @Test
-    void providesAspectAndTracingHandlerByDefault() {
+    void providesAdvisorAndHandlersByDefault() {
         this.contextRunner.run((context) -> {
-            assertThat(context).hasSingleBean(TracedAspect.class);
+            assertThat(context).hasSingleBean(TracedObserver.class);
+            assertThat(context).hasSingleBean(TracedMethodInterceptor.class);
+            assertThat(context).hasSingleBean(TracedPointcutAdvisor.class);
             assertThat(context).hasSingleBean(TracedTracingObservationHandler.class);
+            assertThat(context).hasSingleBean(TracedMeterObservationHandler.class);
             assertThat(context).hasSingleBean(InferlensAnnotationsProperties.class);
+            assertThat(context.getBean(TracedPointcutAdvisor.class).getAdvice())
+                .isSameAs(context.getBean(TracedMethodInterceptor.class));
         });
     }
 
     @Test
-    void backsOffWhenUserDefinesAspect() {
-        this.contextRunner.withUserConfiguration(UserAspectConfiguration.class).run((context) -> {
-            assertThat(context).hasSingleBean(TracedAspect.class);
-            assertThat(context.getBean(TracedAspect.class)).isSameAs(context.getBean("userTracedAspect"));
-        });
+    void backsOffWhenUserDefinesObserver() {
+        TracedObserver observer = new TracedObserver(ObservationRegistry.NOOP, null);
+        this.contextRunner.withBean("userObserver", TracedObserver.class, () -> observer)
+            .run((context) -> assertThat(context.getBean(TracedObserver.class)).isSameAs(observer));
+    }
+
+    @Test
+    void backsOffWhenUserDefinesInterceptor() {
+        TracedMethodInterceptor interceptor = new TracedMethodInterceptor(
+                new TracedObserver(ObservationRegistry.NOOP, null));
+        this.contextRunner.withBean("userInterceptor", TracedMethodInterceptor.class, () -> interceptor)
+            .run((context) -> {
+                assertThat(context.getBean(TracedMethodInterceptor.class)).isSameAs(interceptor);
+                assertThat(context.getBean(TracedPointcutAdvisor.class).getAdvice()).isSameAs(interceptor);
+            });
+    }
+
+    @Test
+    void backsOffWhenUserDefinesAdvisor() {
+        TracedPointcutAdvisor advisor = new TracedPointcutAdvisor(
+                new TracedMethodInterceptor(new TracedObserver(ObservationRegistry.NOOP, null)));
+        this.contextRunner.withBean("userAdvisor", TracedPointcutAdvisor.class, () -> advisor)
+            .run((context) -> assertThat(context.getBean(TracedPointcutAdvisor.class)).isSameAs(advisor));
     }
 
     @Test
     void backsOffWhenUserDefinesTracingHandler() {
         TracedTracingObservationHandler handler = new TracedTracingObservationHandler(Tracer.NOOP);
         this.contextRunner.withBean("userHandler", TracedTracingObservationHandler.class, () -> handler)
-            .run((context) -> {
-                assertThat(context).hasSingleBean(TracedTracingObservationHandler.class);
-                assertThat(context.getBean(TracedTracingObservationHandler.class)).isSameAs(handler);
-            });
+            .run((context) -> assertThat(context.getBean(TracedTracingObservationHandler.class)).isSameAs(handler));
+    }
+
+    @Test
+    void backsOffWhenUserDefinesMeterHandler() {
+        TracedMeterObservationHandler handler = new TracedMeterObservationHandler(new SimpleMeterRegistry());
+        this.contextRunner.withBean("userHandler", TracedMeterObservationHandler.class, () -> handler)
+            .run((context) -> assertThat(context.getBean(TracedMeterObservationHandler.class)).isSameAs(handler));
     }
 
     @Test
     void annotationsCanBeDisabled() {
         this.contextRunner.withPropertyValues("inferlens.annotations.enabled=false").run((context) -> {
-            assertThat(context).doesNotHaveBean(TracedAspect.class);
+            assertThat(context).doesNotHaveBean(TracedPointcutAdvisor.class);
+            assertThat(context).doesNotHaveBean(TracedMethodInterceptor.class);
+            assertThat(context).doesNotHaveBean(TracedObserver.class);
             assertThat(context).hasSingleBean(TracedTracingObservationHandler.class);
         });
     }
@@ -66,16 +98,17 @@ class TracedAutoConfigurationTests {
     @Test
     void wholeStarterCanBeDisabled() {
         this.contextRunner.withPropertyValues("inferlens.enabled=false").run((context) -> {
-            assertThat(context).doesNotHaveBean(TracedAspect.class);
+            assertThat(context).doesNotHaveBean(TracedPointcutAdvisor.class);
             assertThat(context).doesNotHaveBean(TracedTracingObservationHandler.class);
+            assertThat(context).doesNotHaveBean(TracedMeterObservationHandler.class);
             assertThat(context).doesNotHaveBean(InferlensAnnotationsProperties.class);
         });
     }
 
     @Test
-    void noAspectWithoutAspectJ() {
-        this.contextRunner.withClassLoader(new FilteredClassLoader(Advice.class)).run((context) -> {
-            assertThat(context).doesNotHaveBean(TracedAspect.class);
+    void noAdvisorWithoutSpringAop() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader(Advisor.class)).run((context) -> {
+            assertThat(context).doesNotHaveBean(TracedPointcutAdvisor.class);
             assertThat(context).hasSingleBean(TracedTracingObservationHandler.class);
         });
     }
@@ -83,8 +116,16 @@ class TracedAutoConfigurationTests {
     @Test
     void noTracingHandlerWithoutMicrometerTracing() {
         this.contextRunner.withClassLoader(new FilteredClassLoader(Tracer.class)).run((context) -> {
-            assertThat(context).hasSingleBean(TracedAspect.class);
+            assertThat(context).hasSingleBean(TracedPointcutAdvisor.class);
             assertThat(context).doesNotHaveBean(TracedTracingObservationHandler.class);
+        });
+    }
+
+    @Test
+    void noMeterHandlerWithoutMicrometerCore() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
+            assertThat(context).hasSingleBean(TracedPointcutAdvisor.class);
+            assertThat(context).doesNotHaveBean(TracedMeterObservationHandler.class);
         });
     }
 
@@ -94,28 +135,19 @@ class TracedAutoConfigurationTests {
             .withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
             .run((context) -> {
                 assertThat(context).hasNotFailed();
-                assertThat(context).doesNotHaveBean(TracedAspect.class);
+                assertThat(context).doesNotHaveBean(TracedPointcutAdvisor.class);
                 assertThat(context).doesNotHaveBean(InferlensAnnotationsProperties.class);
             });
     }
 
     @Test
-    void noBeansWithoutRegistryOrTracerBeans() {
+    void noBeansWithoutRegistryTracerOrMeterRegistryBeans() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TracedAutoConfiguration.class))
             .run((context) -> {
-                assertThat(context).doesNotHaveBean(TracedAspect.class);
+                assertThat(context).doesNotHaveBean(TracedPointcutAdvisor.class);
                 assertThat(context).doesNotHaveBean(TracedTracingObservationHandler.class);
+                assertThat(context).doesNotHaveBean(TracedMeterObservationHandler.class);
             });
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class UserAspectConfiguration {
-
-        @Bean
-        TracedAspect userTracedAspect() {
-            return new TracedAspect(mock(ObservationRegistry.class));
-        }
-
     }
 
 }

@@ -1,0 +1,218 @@
+package io.inferlens.traced;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Observes calls of {@link io.inferlens.annotation.Traced @Traced} methods with
+ * Micrometer's Observation API, whatever weaves them: {@link TracedMethodInterceptor} for
+ * Spring AOP, {@link TracedAspect} for AspectJ. One call produces a span (through a
+ * tracing handler) and a timer (through a meter handler).
+ * <p>
+ * Exceptions are recorded on the observation and rethrown unchanged; a
+ * {@link CompletionStage} result is observed until it completes. Instrumentation never
+ * breaks the call it observes: should it fail, the failure is logged once at WARN (then
+ * at DEBUG) and the method runs unobserved. Method metadata is resolved once per method
+ * and target class.
+ *
+ * @author Inferlens
+ */
+public class TracedObserver {
+
+    private static final Log logger = LogFactory.getLog(TracedObserver.class);
+
+    private static final Object UNTRACED = new Object();
+
+    private final ObservationRegistry registry;
+
+    private final @Nullable TracedObservationConvention convention;
+
+    private final ClassValue<Map<Method, Object>> methods = new ClassValue<>() {
+        @Override
+        protected Map<Method, Object> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private volatile boolean failureLogged;
+
+    /**
+     * Create an observer.
+     * @param registry the observation registry
+     * @param convention the convention to use instead of the default or a global one, or
+     * {@code null}
+     */
+    public TracedObserver(ObservationRegistry registry, @Nullable TracedObservationConvention convention) {
+        this.registry = registry;
+        this.convention = convention;
+    }
+
+    /**
+     * Metadata of a method invoked on an instance of the given class, resolved on the
+     * first call and cached.
+     * @param method the invoked method
+     * @param targetClass the class of the object it is invoked on
+     * @return the metadata, or {@code null} if the method is not traced
+     */
+    public @Nullable TracedMethod tracedMethod(Method method, Class<?> targetClass) {
+        Map<Method, Object> cache = this.methods.get(targetClass);
+        Object cached = cache.get(method);
+        if (cached == null) {
+            TracedMethod resolved = TracedMethod.resolve(method, targetClass);
+            cached = (resolved != null) ? resolved : UNTRACED;
+            cache.putIfAbsent(method, cached);
+        }
+        return (cached != UNTRACED) ? (TracedMethod) cached : null;
+    }
+
+    /**
+     * Observe one call.
+     * @param method the metadata of the called method, or {@code null} to call it
+     * unobserved
+     * @param invocation the call
+     * @return what the method returned, or, for a {@link CompletionStage}, a stage that
+     * completes as it does once the observation has stopped
+     * @throws Throwable what the method threw, unchanged
+     */
+    public @Nullable Object observe(@Nullable TracedMethod method, Invocation invocation) throws Throwable {
+        Observation observation = (method != null) ? start(method) : null;
+        if (observation == null) {
+            return invocation.proceed();
+        }
+        Observation.Scope scope = openScope(observation);
+        if (method.isCompletionStage()) {
+            return observeCompletionStage(invocation, observation, scope);
+        }
+        try {
+            return invocation.proceed();
+        }
+        catch (Throwable ex) {
+            recordError(observation, ex);
+            throw ex;
+        }
+        finally {
+            closeScope(scope);
+            stop(observation);
+        }
+    }
+
+    private @Nullable Object observeCompletionStage(Invocation invocation, Observation observation,
+            Observation.Scope scope) throws Throwable {
+        CompletionStage<?> stage;
+        try {
+            stage = (CompletionStage<?>) invocation.proceed();
+        }
+        catch (Throwable ex) {
+            recordError(observation, ex);
+            closeScope(scope);
+            stop(observation);
+            throw ex;
+        }
+        closeScope(scope);
+        if (stage == null) {
+            stop(observation);
+            return null;
+        }
+        return stage.whenComplete((result, error) -> {
+            if (error != null) {
+                recordError(observation, unwrap(error));
+            }
+            stop(observation);
+        });
+    }
+
+    private @Nullable Observation start(TracedMethod method) {
+        try {
+            Observation observation = Observation.createNotStarted(this.convention, method.getDefaultConvention(),
+                    () -> new TracedObservationContext(method), this.registry);
+            return observation.isNoop() ? null : observation.start();
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("start", ex);
+            return null;
+        }
+    }
+
+    private Observation.Scope openScope(Observation observation) {
+        try {
+            return observation.openScope();
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("open a scope for", ex);
+            return Observation.Scope.NOOP;
+        }
+    }
+
+    private void recordError(Observation observation, Throwable error) {
+        try {
+            observation.error(error);
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("record the error of", ex);
+        }
+    }
+
+    private void closeScope(Observation.Scope scope) {
+        try {
+            scope.close();
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("close the scope of", ex);
+        }
+    }
+
+    private void stop(Observation observation) {
+        try {
+            observation.stop();
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("stop", ex);
+        }
+    }
+
+    private void instrumentationFailed(String action, Throwable ex) {
+        if (!this.failureLogged) {
+            this.failureLogged = true;
+            logger.warn("Failed to " + action + " the observation of a @Traced method; the call itself is unaffected"
+                    + " (further failures are logged at DEBUG)", ex);
+        }
+        else if (logger.isDebugEnabled()) {
+            logger.debug("Failed to " + action + " the observation of a @Traced method", ex);
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /**
+     * The call being observed.
+     */
+    @FunctionalInterface
+    public interface Invocation {
+
+        /**
+         * Make the call.
+         * @return what the method returned
+         * @throws Throwable what the method threw
+         */
+        @Nullable Object proceed() throws Throwable;
+
+    }
+
+}

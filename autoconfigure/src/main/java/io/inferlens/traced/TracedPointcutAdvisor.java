@@ -1,0 +1,72 @@
+package io.inferlens.traced;
+
+import java.lang.reflect.Method;
+import java.util.function.Supplier;
+
+import org.aopalliance.aop.Advice;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.support.AbstractPointcutAdvisor;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
+
+/**
+ * Applies a {@link TracedMethodInterceptor} to every method annotated with
+ * {@link io.inferlens.annotation.Traced @Traced}, and to every public method of a type
+ * annotated with it. The pointcut is decided once per method and class when the proxy is
+ * built.
+ *
+ * @author Inferlens
+ */
+public class TracedPointcutAdvisor extends AbstractPointcutAdvisor {
+
+    private final transient Supplier<? extends TracedMethodInterceptor> interceptor;
+
+    private final transient Pointcut pointcut = new TracedPointcut();
+
+    private transient volatile @Nullable Advice advice;
+
+    /**
+     * Create an advisor for the given interceptor.
+     * @param interceptor the interceptor
+     */
+    public TracedPointcutAdvisor(TracedMethodInterceptor interceptor) {
+        this(() -> interceptor);
+    }
+
+    /**
+     * Create an advisor that obtains its interceptor when it is first needed, so that
+     * creating the advisor, which auto-proxy creators do early, creates none of the
+     * interceptor's collaborators (the observation registry among them) before their own
+     * post-processors are ready.
+     * @param interceptor supplies the interceptor, once
+     */
+    public TracedPointcutAdvisor(Supplier<? extends TracedMethodInterceptor> interceptor) {
+        this.interceptor = interceptor;
+    }
+
+    @Override
+    public Pointcut getPointcut() {
+        return this.pointcut;
+    }
+
+    @Override
+    public Advice getAdvice() {
+        Advice advice = this.advice;
+        if (advice == null) {
+            advice = this.interceptor.get();
+            this.advice = advice;
+        }
+        return advice;
+    }
+
+    private static final class TracedPointcut extends StaticMethodMatcherPointcut {
+
+        @Override
+        public boolean matches(Method method, Class<?> targetClass) {
+            return method.getDeclaringClass() != Object.class && TracedMethod.resolve(method, targetClass) != null;
+        }
+
+    }
+
+}

@@ -1,0 +1,285 @@
+package io.inferlens.traced;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.inferlens.annotation.SpanKind;
+import io.inferlens.annotation.Traced;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aop.MethodMatcher;
+import org.springframework.aop.framework.ProxyFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Tests for {@link TracedObserver} as Spring AOP applies it through
+ * {@link TracedPointcutAdvisor} and {@link TracedMethodInterceptor}, observed by a
+ * {@link TestObservationRegistry}, without an application context.
+ *
+ * @author Inferlens
+ */
+class TracedObserverTests {
+
+    private final TestObservationRegistry registry = TestObservationRegistry.create();
+
+    @Test
+    void annotatedMethodIsObservedUnderItsOperationName() {
+        proxy(new Service(), interceptor()).work();
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.work")
+            .that()
+            .hasContextualNameEqualTo("demo.work")
+            .hasLowCardinalityKeyValue("outcome", "success")
+            .hasLowCardinalityKeyValue("tier", "gold")
+            .hasHighCardinalityKeyValue("code.function.name", Service.class.getName() + ".work")
+            .hasBeenStarted()
+            .hasBeenStopped();
+    }
+
+    @Test
+    void operationNameIsDerivedFromClassAndMethodWhenNotGiven() {
+        proxy(new Service(), interceptor()).callModelAPI();
+        assertThat(this.registry).hasObservationWithNameEqualTo("service.call_model_api");
+    }
+
+    @Test
+    void exceptionIsRecordedAndRethrownUnchanged() {
+        Service service = proxy(new Service(), interceptor());
+        IOException failure = new IOException("backend down");
+        assertThatThrownBy(() -> service.fail(failure)).isSameAs(failure);
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.fail")
+            .that()
+            .hasError(failure)
+            .hasLowCardinalityKeyValue("outcome", "error")
+            .hasBeenStopped();
+    }
+
+    @Test
+    void completionStageIsObservedAtCompletionNotAtReturn() {
+        Service service = proxy(new Service(), interceptor());
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        CompletionStage<String> result = service.async(pending);
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.async").that().isNotStopped();
+        pending.complete("done");
+        assertThat(result.toCompletableFuture().join()).isEqualTo("done");
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.async")
+            .that()
+            .hasBeenStopped()
+            .hasLowCardinalityKeyValue("outcome", "success");
+    }
+
+    @Test
+    void completionStageFailureIsRecordedWithItsCause() {
+        Service service = proxy(new Service(), interceptor());
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        CompletionStage<String> result = service.async(pending);
+        IllegalStateException failure = new IllegalStateException("timeout");
+        pending.completeExceptionally(failure);
+        assertThatExceptionOfType(CompletionException.class).isThrownBy(() -> result.toCompletableFuture().join())
+            .withCause(failure);
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.async")
+            .that()
+            .hasBeenStopped()
+            .hasError(failure)
+            .hasLowCardinalityKeyValue("outcome", "error");
+    }
+
+    @Test
+    void typeLevelAnnotationObservesEveryPublicMethodAndMethodLevelWins() {
+        TypeLevel typeLevel = proxy(new TypeLevel(), interceptor());
+        typeLevel.first();
+        typeLevel.second();
+        assertThat(this.registry).hasObservationWithNameEqualTo("type_level.first")
+            .that()
+            .hasLowCardinalityKeyValue("component", "router");
+        assertThat(this.registry).hasObservationWithNameEqualTo("renamed.second")
+            .that()
+            .doesNotHaveLowCardinalityKeyValueWithKey("component");
+        assertThat(this.registry).hasNumberOfObservationsEqualTo(2);
+    }
+
+    @Test
+    void unannotatedMethodIsNotObserved() {
+        proxy(new Service(), interceptor()).plain();
+        assertThat(this.registry).doesNotHaveAnyObservation();
+    }
+
+    @Test
+    void methodMetadataIsResolvedOnceAndReused() {
+        List<TracedMethod> seen = new CopyOnWriteArrayList<>();
+        this.registry.observationConfig().observationHandler(new ObservationHandler<TracedObservationContext>() {
+            @Override
+            public void onStart(TracedObservationContext context) {
+                seen.add(context.getMethod());
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof TracedObservationContext;
+            }
+        });
+        Service service = proxy(new Service(), interceptor());
+        service.work();
+        service.work();
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(1)).isSameAs(seen.get(0));
+        assertThat(seen.get(0).getKind()).isEqualTo(SpanKind.CLIENT);
+    }
+
+    @Test
+    void failingHandlerNeverBreaksTheObservedCall() {
+        this.registry.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onStart(Observation.Context context) {
+                throw new IllegalStateException("broken handler");
+            }
+
+            @Override
+            public void onStop(Observation.Context context) {
+                throw new IllegalStateException("broken handler");
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+        });
+        assertThat(proxy(new Service(), interceptor()).work()).isEqualTo("worked");
+    }
+
+    @Test
+    void skippedCallsAreNotObserved() {
+        Service service = proxy(new Service(),
+                new TracedMethodInterceptor(new TracedObserver(this.registry, null), (invocation) -> true));
+        assertThat(service.work()).isEqualTo("worked");
+        assertThat(this.registry).doesNotHaveAnyObservation();
+    }
+
+    @Test
+    void customConventionReplacesTheDefault() {
+        TracedObservationConvention convention = new TracedObservationConvention() {
+            @Override
+            public KeyValues getLowCardinalityKeyValues(TracedObservationContext context) {
+                return KeyValues.of(KeyValue.of("team", "search"));
+            }
+        };
+        proxy(new Service(), new TracedMethodInterceptor(new TracedObserver(this.registry, convention))).work();
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.work")
+            .that()
+            .hasLowCardinalityKeyValue("team", "search")
+            .doesNotHaveLowCardinalityKeyValueWithKey("outcome");
+    }
+
+    @Test
+    void adviceIsObtainedLazilyOnceAndOnlyWhenFirstNeeded() {
+        AtomicInteger supplied = new AtomicInteger();
+        TracedPointcutAdvisor advisor = new TracedPointcutAdvisor(() -> {
+            supplied.incrementAndGet();
+            return interceptor();
+        });
+        assertThat(advisor.getPointcut().getMethodMatcher().matches(method(Service.class, "work"), Service.class))
+            .isTrue();
+        assertThat(supplied).hasValue(0);
+        assertThat(advisor.getAdvice()).isSameAs(advisor.getAdvice());
+        assertThat(supplied).hasValue(1);
+    }
+
+    @Test
+    void pointcutMatchesAnnotatedMethodsAndPublicMethodsOfAnnotatedTypesOnly() {
+        TracedPointcutAdvisor advisor = new TracedPointcutAdvisor(interceptor());
+        MethodMatcher matcher = advisor.getPointcut().getMethodMatcher();
+        assertThat(matcher.isRuntime()).isFalse();
+        assertThat(matcher.matches(method(Service.class, "work"), Service.class)).isTrue();
+        assertThat(matcher.matches(method(Service.class, "plain"), Service.class)).isFalse();
+        assertThat(matcher.matches(method(TypeLevel.class, "first"), TypeLevel.class)).isTrue();
+        assertThat(matcher.matches(method(TypeLevel.class, "hidden"), TypeLevel.class)).isFalse();
+        assertThat(matcher.matches(method(Object.class, "toString"), TypeLevel.class)).isFalse();
+    }
+
+    private TracedMethodInterceptor interceptor() {
+        return new TracedMethodInterceptor(new TracedObserver(this.registry, null));
+    }
+
+    private static Method method(Class<?> type, String name) {
+        for (Method method : type.getDeclaredMethods()) {
+            if (method.getName().equals(name)) {
+                return method;
+            }
+        }
+        try {
+            return type.getMethod(name);
+        }
+        catch (NoSuchMethodException ex) {
+            throw new IllegalArgumentException(ex);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(T target, TracedMethodInterceptor interceptor) {
+        ProxyFactory factory = new ProxyFactory(target);
+        factory.setProxyTargetClass(true);
+        factory.addAdvisor(new TracedPointcutAdvisor(interceptor));
+        return (T) factory.getProxy();
+    }
+
+    static class Service {
+
+        @Traced(value = "demo.work", kind = SpanKind.CLIENT,
+                attributes = @Traced.Attribute(key = "tier", value = "gold"))
+        public String work() {
+            return "worked";
+        }
+
+        @Traced
+        public String callModelAPI() {
+            return "called";
+        }
+
+        @Traced("demo.fail")
+        public void fail(IOException failure) throws IOException {
+            throw failure;
+        }
+
+        @Traced("demo.async")
+        public CompletionStage<String> async(CompletableFuture<String> pending) {
+            return pending;
+        }
+
+        public String plain() {
+            return "plain";
+        }
+
+    }
+
+    @Traced(attributes = @Traced.Attribute(key = "component", value = "router"))
+    static class TypeLevel {
+
+        public String first() {
+            return "first";
+        }
+
+        @Traced("renamed.second")
+        public String second() {
+            return "second";
+        }
+
+        String hidden() {
+            return "hidden";
+        }
+
+    }
+
+}
