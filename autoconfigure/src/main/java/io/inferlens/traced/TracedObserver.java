@@ -101,8 +101,11 @@ public class TracedObserver {
             throw ex;
         }
         finally {
-            closeScope(scope);
+            // Stopped while its scope is still open: handlers that put the span in scope
+            // on stop (such as Boot's exemplar-aware meter handler) then find it current
+            // and open no second scope.
             stop(observation);
+            closeScope(scope);
         }
     }
 
@@ -114,8 +117,8 @@ public class TracedObserver {
         }
         catch (Throwable ex) {
             recordError(observation, ex);
-            closeScope(scope);
             stop(observation);
+            closeScope(scope);
             throw ex;
         }
         closeScope(scope);

@@ -19,6 +19,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -112,6 +114,25 @@ class TracedObservationIntegrationTests {
         this.contextRunner.run((context) -> {
             context.getBean(Outer.class).call();
             assertThat(context.getBean(RecordingSampler.class).names).contains("demo.outer", "demo.inner");
+        });
+    }
+
+    @Test
+    void callerContextIsRestoredAfterTheCall() {
+        this.contextRunner.run((context) -> {
+            Tracer tracer = context.getBean(Tracer.class);
+            context.getBean(Outer.class).call();
+            assertThat(tracer.currentSpan()).isNull();
+            context.getBean(InMemorySpanExporter.class).reset();
+            Span parent = tracer.nextSpan().name("caller").start();
+            try (Tracer.SpanInScope scope = tracer.withSpan(parent)) {
+                context.getBean(Outer.class).call();
+                assertThat(tracer.currentSpan()).isEqualTo(parent);
+            }
+            finally {
+                parent.end();
+            }
+            assertThat(span(context, "demo.outer").getParentSpanId()).isEqualTo(parent.context().spanId());
         });
     }
 

@@ -22,7 +22,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
@@ -45,12 +44,13 @@ import org.springframework.core.annotation.Order;
 public final class TracedAutoConfiguration {
 
     /**
-     * {@code @Order} of Inferlens' observation handlers: ahead of Micrometer's default
-     * tracing handler ({@code Ordered.LOWEST_PRECEDENCE - 1000}) and default meter
-     * handler (unordered), so that they are the ones chosen for {@code @Traced}
-     * observations.
+     * {@code @Order} of Inferlens' observation handlers: ahead of Micrometer Tracing's
+     * handlers (the propagating receiver and sender handlers at 1000 and 2000, the
+     * default one at {@code Ordered.LOWEST_PRECEDENCE - 1000}) and of the default meter
+     * handler (unordered). They support only {@code @Traced} observations, which they are
+     * then the first and only ones asked about.
      */
-    public static final int TRACED_OBSERVATION_HANDLER_ORDER = Ordered.LOWEST_PRECEDENCE - 1100;
+    public static final int TRACED_OBSERVATION_HANDLER_ORDER = 500;
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Advisor.class)

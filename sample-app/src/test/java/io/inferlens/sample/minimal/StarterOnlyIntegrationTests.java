@@ -1,7 +1,13 @@
 package io.inferlens.sample.minimal;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import io.inferlens.annotation.Traced;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -34,18 +40,49 @@ class StarterOnlyIntegrationTests {
     @Autowired
     private Work work;
 
+    @Autowired
+    private Tracer tracer;
+
     @Test
     void tracedMethodTimerIsOnPrometheus() {
+        long before = countOnPrometheus();
         this.work.run();
         this.work.run();
-        String scrape = RestClient.create("http://127.0.0.1:" + this.port)
+        assertThat(countOnPrometheus()).isEqualTo(before + 2);
+        String scrape = scrape();
+        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_sum\\{[^}]*outcome=\"success\"");
+        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_max\\{[^}]*outcome=\"success\"");
+    }
+
+    private long countOnPrometheus() {
+        Matcher matcher = Pattern.compile("(?m)^demo_work_seconds_count\\{[^}]*outcome=\"success\"[^}]*\\} (\\d+)")
+            .matcher(scrape());
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private String scrape() {
+        return RestClient.create("http://127.0.0.1:" + this.port)
             .get()
             .uri("/actuator/prometheus")
             .retrieve()
             .body(String.class);
-        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_count\\{[^}]*outcome=\"success\"[^}]*\\} 2");
-        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_sum\\{");
-        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_max\\{");
+    }
+
+    @Test
+    void callerSpanAndLogContextAreRestoredAfterTheCall() {
+        Span caller = this.tracer.nextSpan().name("caller").start();
+        try (Tracer.SpanInScope scope = this.tracer.withSpan(caller)) {
+            assertThat(MDC.get("spanId")).isEqualTo(caller.context().spanId());
+            this.work.run();
+            assertThat(this.tracer.currentSpan()).isEqualTo(caller);
+            assertThat(MDC.get("spanId")).isEqualTo(caller.context().spanId());
+            assertThat(MDC.get("traceId")).isEqualTo(caller.context().traceId());
+        }
+        finally {
+            caller.end();
+        }
+        assertThat(this.tracer.currentSpan()).isNull();
+        assertThat(MDC.get("spanId")).isNull();
     }
 
     @SpringBootConfiguration(proxyBeanMethods = false)
