@@ -1,6 +1,5 @@
 package io.inferlens.traced;
 
-import java.lang.reflect.Method;
 import java.util.function.Predicate;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -64,10 +63,7 @@ public class TracedAspect {
             if (this.shouldSkip.test(pjp)) {
                 return null;
             }
-            Method method = ((MethodSignature) pjp.getSignature()).getMethod();
-            Object target = pjp.getTarget();
-            return this.observer.tracedMethod(method,
-                    (target != null) ? target.getClass() : method.getDeclaringClass());
+            return this.observer.tracedMethod(((MethodSignature) pjp.getSignature()).getMethod(), pjp.getTarget());
         }
         catch (RuntimeException ex) {
             return null;

@@ -1,6 +1,5 @@
 package io.inferlens.traced;
 
-import java.lang.reflect.Method;
 import java.util.function.Predicate;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -49,10 +48,7 @@ public class TracedMethodInterceptor implements MethodInterceptor {
             if (this.shouldSkip.test(invocation)) {
                 return null;
             }
-            Method method = invocation.getMethod();
-            Object target = invocation.getThis();
-            return this.observer.tracedMethod(method,
-                    (target != null) ? target.getClass() : method.getDeclaringClass());
+            return this.observer.tracedMethod(invocation.getMethod(), invocation.getThis());
         }
         catch (RuntimeException ex) {
             return null;

@@ -58,13 +58,14 @@ public class TracedObserver {
     }
 
     /**
-     * Metadata of a method invoked on an instance of the given class, resolved on the
-     * first call and cached.
+     * Metadata of a method invoked on the given object, resolved on the first call and
+     * cached per method and class of the object.
      * @param method the invoked method
-     * @param targetClass the class of the object it is invoked on
+     * @param target the object it is invoked on, or {@code null} for a static method
      * @return the metadata, or {@code null} if the method is not traced
      */
-    public @Nullable TracedMethod tracedMethod(Method method, Class<?> targetClass) {
+    public @Nullable TracedMethod tracedMethod(Method method, @Nullable Object target) {
+        Class<?> targetClass = (target != null) ? target.getClass() : method.getDeclaringClass();
         Map<Method, Object> cache = this.methods.get(targetClass);
         Object cached = cache.get(method);
         if (cached == null) {
