@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import org.jspecify.annotations.Nullable;
 
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @author Inferlens
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ChatCompletionRequest(@NotBlank String model, @NotEmpty List<@Valid ChatMessage> messages,
+public record ChatCompletionRequest(@NotBlank String model, @NotEmpty List<@NotNull @Valid ChatMessage> messages,
         @JsonProperty("max_tokens") @Positive @Max(32768) @Nullable Integer maxTokens, @Nullable Boolean stream) {
 
     /**
