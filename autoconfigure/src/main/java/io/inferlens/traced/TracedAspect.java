@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  * applications that weave with AspectJ (compile-time or load-time) rather than Spring
  * AOP. Spring Boot applications get {@link TracedMethodInterceptor} instead, which Spring
  * AOP matches statically and calls without reflection. Both observe through a
- * {@link TracedObserver}.
+ * {@link TracedObserver}. Use one or the other: with both, each call is observed twice
+ * (declaring a {@code TracedAspect} bean makes the auto-configured advisor back off).
+ * Under AspectJ weaving, annotate the implementation: AspectJ does not match annotations
+ * on interface methods.
  *
  * @author Inferlens
  * @see io.micrometer.observation.aop.ObservedAspect
@@ -47,9 +50,7 @@ public class TracedAspect {
     /**
      * Observe a call.
      * @param pjp the join point
-     * @return what the method returned, or, for a
-     * {@link java.util.concurrent.CompletionStage}, a stage that completes as it does
-     * once the observation has stopped
+     * @return what the method returned
      * @throws Throwable what the method threw, unchanged
      */
     @Around("execution(@io.inferlens.annotation.Traced * *(..)) "
@@ -63,11 +64,11 @@ public class TracedAspect {
             if (this.shouldSkip.test(pjp)) {
                 return null;
             }
-            return this.observer.tracedMethod(((MethodSignature) pjp.getSignature()).getMethod(), pjp.getTarget());
         }
         catch (RuntimeException ex) {
-            return null;
+            this.observer.instrumentationFailed("test whether to skip", ex);
         }
+        return this.observer.tracedMethod(((MethodSignature) pjp.getSignature()).getMethod(), pjp.getTarget());
     }
 
 }

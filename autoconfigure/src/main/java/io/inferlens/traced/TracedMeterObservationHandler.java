@@ -20,8 +20,8 @@ import io.micrometer.observation.Observation;
  * {@code none}), as Micrometer's default handler does.
  * <p>
  * Unlike the default handler, it keeps no long-task timer of calls in flight and looks up
- * no meter on the hot path: timers are registered once per distinct set of tags and
- * cached per method, and the start time is kept in the context rather than in a
+ * no meter on the hot path: timers are registered once per distinct name and set of tags
+ * and cached, and the start time is kept in the context rather than in a
  * {@link Timer.Sample}.
  *
  * @author Inferlens
@@ -29,10 +29,10 @@ import io.micrometer.observation.Observation;
 public class TracedMeterObservationHandler implements MeterObservationHandler<TracedObservationContext> {
 
     /**
-     * Distinct tag sets cached per method; past this, timers are looked up in the
-     * registry on each call, so a convention with unbounded values cannot grow the cache.
+     * Distinct timers cached; past this, timers are looked up in the registry on each
+     * call, so a convention with unbounded values cannot grow the cache.
      */
-    static final int MAX_CACHED_TIMERS_PER_METHOD = 256;
+    static final int MAX_CACHED_TIMERS = 4096;
 
     private static final String NO_ERROR = "none";
 
@@ -40,7 +40,7 @@ public class TracedMeterObservationHandler implements MeterObservationHandler<Tr
 
     private final Clock clock;
 
-    private final Map<TracedMethod, Map<TimerKey, Timer>> timers = new ConcurrentHashMap<>();
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     /**
      * Create a handler that registers timers in the given registry.
@@ -71,13 +71,11 @@ public class TracedMeterObservationHandler implements MeterObservationHandler<Tr
         Throwable error = context.getError();
         TimerKey key = new TimerKey(context.getName(), context.getLowCardinalityKeyValues(),
                 (error != null) ? error.getClass().getSimpleName() : NO_ERROR);
-        Map<TimerKey, Timer> cache = this.timers.computeIfAbsent(context.getMethod(),
-                (method) -> new ConcurrentHashMap<>());
-        Timer timer = cache.get(key);
+        Timer timer = this.timers.get(key);
         if (timer == null) {
             timer = register(key);
-            if (cache.size() < MAX_CACHED_TIMERS_PER_METHOD) {
-                cache.putIfAbsent(key, timer);
+            if (this.timers.size() < MAX_CACHED_TIMERS) {
+                this.timers.putIfAbsent(key, timer);
             }
         }
         return timer;

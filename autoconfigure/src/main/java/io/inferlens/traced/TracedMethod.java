@@ -2,12 +2,19 @@ package io.inferlens.traced;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import io.inferlens.annotation.SpanKind;
 import io.inferlens.annotation.Traced;
 import io.micrometer.common.KeyValues;
+import io.micrometer.observation.ObservationConvention;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +42,8 @@ public final class TracedMethod {
 
     private final DefaultTracedObservationConvention defaultConvention;
 
+    private volatile @Nullable NamedTracedObservationConvention customConvention;
+
     TracedMethod(String name, SpanKind kind, String functionName, KeyValues staticKeyValues, boolean completionStage) {
         this.name = name;
         this.kind = kind;
@@ -50,31 +59,60 @@ public final class TracedMethod {
     }
 
     /**
-     * Resolve the metadata of a method invoked on an instance of the given class.
+     * Resolve the metadata of a method invoked on an instance of the given class. The
+     * annotation is looked for on the method, then on the methods it overrides or
+     * implements in the class's superclasses and interfaces, then, for a public method,
+     * on the class, its superclasses and its interfaces; so the same method resolves
+     * alike whether a proxy reports the interface's method or the implementation's.
      * @param method the invoked method
      * @param targetClass the class of the object the method is invoked on
-     * @return the metadata, or {@code null} if the method is not traced: it does not
-     * carry {@link Traced}, and it is not public or its class does not carry
-     * {@link Traced}
+     * @return the metadata, or {@code null} if the method is not traced
+     * @throws IllegalStateException if the annotation is invalid, such as an attribute
+     * with a reserved or blank key
      */
     public static @Nullable TracedMethod resolve(Method method, Class<?> targetClass) {
-        Class<?> userClass = userClass(targetClass);
-        Method specific = mostSpecificMethod(method, userClass);
-        Traced traced = specific.getAnnotation(Traced.class);
-        if (traced == null && specific != method) {
-            traced = method.getAnnotation(Traced.class);
-        }
-        if (traced == null && Modifier.isPublic(method.getModifiers())) {
-            traced = userClass.getAnnotation(Traced.class);
-            if (traced == null) {
-                traced = method.getDeclaringClass().getAnnotation(Traced.class);
-            }
-        }
-        if (traced == null) {
+        if (method.getDeclaringClass() == Object.class) {
             return null;
         }
-        return of(traced, userClass, specific);
+        Class<?> userClass = userClass(targetClass);
+        Traced traced = findOnMethod(method, userClass);
+        if (traced == null && Modifier.isPublic(method.getModifiers())) {
+            traced = findOnType(userClass);
+            if (traced == null) {
+                traced = findOnType(method.getDeclaringClass());
+            }
+        }
+        return (traced != null) ? of(traced, userClass, method) : null;
     }
+
+    /**
+     * Whether any method of the given class may be traced: the class, one of its
+     * superclasses or interfaces, or one of their methods carries {@link Traced}. Decided
+     * once per class; lets a pointcut skip the other classes without looking at their
+     * methods.
+     * @param type the class
+     * @return whether to look at its methods
+     */
+    public static boolean isCandidate(Class<?> type) {
+        return CANDIDATES.get(type);
+    }
+
+    private static final ClassValue<Boolean> CANDIDATES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            for (Class<?> candidate : hierarchy(userClass(type))) {
+                if (candidate.isAnnotationPresent(Traced.class)) {
+                    return true;
+                }
+                for (Method method : candidate.getDeclaredMethods()) {
+                    if (method.isAnnotationPresent(Traced.class)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    };
 
     /**
      * Create the metadata of a method from its annotation.
@@ -82,15 +120,98 @@ public final class TracedMethod {
      * @param type the class the operation belongs to
      * @param method the method
      * @return the metadata
+     * @throws IllegalStateException if an attribute has a reserved or blank key
      */
     public static TracedMethod of(Traced traced, Class<?> type, Method method) {
         String name = traced.value().isBlank() ? defaultName(type, method) : traced.value().trim();
+        String functionName = type.getName() + "." + method.getName();
         KeyValues keyValues = KeyValues.empty();
         for (Traced.Attribute attribute : traced.attributes()) {
-            keyValues = keyValues.and(attribute.key(), attribute.value());
+            String key = attribute.key().trim();
+            if (key.isEmpty() || RESERVED_KEYS.contains(key.toLowerCase(Locale.ROOT))) {
+                throw new IllegalStateException("@Traced attribute key '" + attribute.key() + "' on " + functionName
+                        + " is " + (key.isEmpty() ? "blank" : "reserved") + "; reserved keys are " + RESERVED_KEYS);
+            }
+            keyValues = keyValues.and(key, attribute.value());
         }
-        return new TracedMethod(name, traced.kind(), type.getName() + "." + method.getName(), keyValues,
+        return new TracedMethod(name, traced.kind(), functionName, keyValues,
                 CompletionStage.class.isAssignableFrom(method.getReturnType()));
+    }
+
+    /**
+     * Keys of key-values that Inferlens or Micrometer set themselves: {@code outcome},
+     * and {@code error}, which Micrometer's meter handlers add as a tag and its tracing
+     * handlers turn into a span error.
+     */
+    static final Set<String> RESERVED_KEYS = Set.of("outcome", "error");
+
+    private static @Nullable Traced findOnMethod(Method method, Class<?> userClass) {
+        Traced traced = method.getAnnotation(Traced.class);
+        if (traced != null) {
+            return traced;
+        }
+        for (Class<?> type : hierarchy(userClass, method.getDeclaringClass())) {
+            for (Method candidate : type.getDeclaredMethods()) {
+                if (candidate != method && overrides(method, candidate)) {
+                    traced = candidate.getAnnotation(Traced.class);
+                    if (traced != null) {
+                        return traced;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static @Nullable Traced findOnType(Class<?> type) {
+        for (Class<?> candidate : hierarchy(type)) {
+            Traced traced = candidate.getAnnotation(Traced.class);
+            if (traced != null) {
+                return traced;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the two methods are one method seen from different classes of a hierarchy:
+     * same name and, parameter by parameter, types that the candidate accepts (which also
+     * covers a generic interface method implemented with concrete types).
+     */
+    private static boolean overrides(Method method, Method candidate) {
+        if (!candidate.getName().equals(method.getName()) || candidate.isBridge()
+                || candidate.getParameterCount() != method.getParameterCount()
+                || Modifier.isPrivate(candidate.getModifiers()) || Modifier.isStatic(candidate.getModifiers())) {
+            return false;
+        }
+        Class<?>[] parameters = method.getParameterTypes();
+        Class<?>[] candidateParameters = candidate.getParameterTypes();
+        for (int i = 0; i < parameters.length; i++) {
+            if (!candidateParameters[i].isAssignableFrom(parameters[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The given classes, their superclasses (but {@code Object}) and all their
+     * interfaces.
+     */
+    private static Set<Class<?>> hierarchy(Class<?>... types) {
+        Set<Class<?>> hierarchy = new LinkedHashSet<>();
+        Deque<Class<?>> pending = new ArrayDeque<>(List.of(types));
+        while (!pending.isEmpty()) {
+            Class<?> type = pending.poll();
+            if (type == null || type == Object.class || !hierarchy.add(type)) {
+                continue;
+            }
+            if (type.getSuperclass() != null) {
+                pending.add(type.getSuperclass());
+            }
+            pending.addAll(List.of(type.getInterfaces()));
+        }
+        return hierarchy;
     }
 
     static String defaultName(Class<?> type, Method method) {
@@ -116,25 +237,20 @@ public final class TracedMethod {
         return builder.toString().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The class a user wrote: the superclass of a CGLIB proxy, the first interface of a
+     * JDK proxy (such as an HTTP interface client), so that default names are stable.
+     */
     private static Class<?> userClass(Class<?> type) {
+        if (Proxy.isProxyClass(type) && type.getInterfaces().length > 0) {
+            return type.getInterfaces()[0];
+        }
         Class<?> candidate = type;
         while (candidate.getName().contains("$$") && candidate.getSuperclass() != null
                 && candidate.getSuperclass() != Object.class) {
             candidate = candidate.getSuperclass();
         }
         return candidate;
-    }
-
-    private static Method mostSpecificMethod(Method method, Class<?> targetClass) {
-        if (method.getDeclaringClass() == targetClass) {
-            return method;
-        }
-        try {
-            return targetClass.getMethod(method.getName(), method.getParameterTypes());
-        }
-        catch (NoSuchMethodException | SecurityException ex) {
-            return method;
-        }
     }
 
     /**
@@ -193,6 +309,25 @@ public final class TracedMethod {
      */
     public DefaultTracedObservationConvention getDefaultConvention() {
         return this.defaultConvention;
+    }
+
+    /**
+     * The given convention for this method's observations, named after its operation when
+     * the convention gives no name. The last one is kept, so the same convention is
+     * wrapped once.
+     * @param convention a user's convention, or {@code null}
+     * @return the convention to observe with, or {@code null}
+     */
+    @Nullable TracedObservationConvention customConvention(@Nullable ObservationConvention<TracedObservationContext> convention) {
+        if (convention == null) {
+            return null;
+        }
+        NamedTracedObservationConvention named = this.customConvention;
+        if (named == null || named.getDelegate() != convention) {
+            named = new NamedTracedObservationConvention(convention, this.name);
+            this.customConvention = named;
+        }
+        return named;
     }
 
     @Override

@@ -48,11 +48,11 @@ public class TracedMethodInterceptor implements MethodInterceptor {
             if (this.shouldSkip.test(invocation)) {
                 return null;
             }
-            return this.observer.tracedMethod(invocation.getMethod(), invocation.getThis());
         }
         catch (RuntimeException ex) {
-            return null;
+            this.observer.instrumentationFailed("test whether to skip", ex);
         }
+        return this.observer.tracedMethod(invocation.getMethod(), invocation.getThis());
     }
 
 }

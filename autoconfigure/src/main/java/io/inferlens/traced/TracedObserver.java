@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
  * tracing handler) and a timer (through a meter handler).
  * <p>
  * Exceptions are recorded on the observation and rethrown unchanged; a
- * {@link CompletionStage} result is observed until it completes. Instrumentation never
- * breaks the call it observes: should it fail, the failure is logged once at WARN (then
- * at DEBUG) and the method runs unobserved. Method metadata is resolved once per method
- * and target class.
+ * {@link CompletionStage} result is observed until it completes, and returned as it is.
+ * Instrumentation never breaks the call it observes: should it fail, the failure is
+ * logged once at WARN (then at DEBUG) and the method runs unobserved. Method metadata is
+ * resolved once per method and target class.
  *
  * @author Inferlens
  */
@@ -65,15 +65,22 @@ public class TracedObserver {
      * @return the metadata, or {@code null} if the method is not traced
      */
     public @Nullable TracedMethod tracedMethod(Method method, @Nullable Object target) {
-        Class<?> targetClass = (target != null) ? target.getClass() : method.getDeclaringClass();
-        Map<Method, Object> cache = this.methods.get(targetClass);
-        Object cached = cache.get(method);
-        if (cached == null) {
-            TracedMethod resolved = TracedMethod.resolve(method, targetClass);
-            cached = (resolved != null) ? resolved : UNTRACED;
-            cache.putIfAbsent(method, cached);
+        try {
+            Class<?> targetClass = (target != null) ? target.getClass() : method.getDeclaringClass();
+            Map<Method, Object> cache = this.methods.get(targetClass);
+            Object cached = cache.get(method);
+            if (cached == null) {
+                TracedMethod resolved = TracedMethod.resolve(method, targetClass);
+                Object candidate = (resolved != null) ? resolved : UNTRACED;
+                Object previous = cache.putIfAbsent(method, candidate);
+                cached = (previous != null) ? previous : candidate;
+            }
+            return (cached != UNTRACED) ? (TracedMethod) cached : null;
         }
-        return (cached != UNTRACED) ? (TracedMethod) cached : null;
+        catch (RuntimeException | LinkageError ex) {
+            instrumentationFailed("resolve", ex);
+            return null;
+        }
     }
 
     /**
@@ -81,8 +88,7 @@ public class TracedObserver {
      * @param method the metadata of the called method, or {@code null} to call it
      * unobserved
      * @param invocation the call
-     * @return what the method returned, or, for a {@link CompletionStage}, a stage that
-     * completes as it does once the observation has stopped
+     * @return what the method returned
      * @throws Throwable what the method threw, unchanged
      */
     public @Nullable Object observe(@Nullable TracedMethod method, Invocation invocation) throws Throwable {
@@ -90,9 +96,10 @@ public class TracedObserver {
         if (observation == null) {
             return invocation.proceed();
         }
-        Observation.Scope scope = openScope(observation);
+        Observation.Scope enclosing = this.registry.getCurrentObservationScope();
+        Observation.Scope scope = openScope(observation, enclosing);
         if (method.isCompletionStage()) {
-            return observeCompletionStage(invocation, observation, scope);
+            return observeCompletionStage(invocation, observation, scope, enclosing);
         }
         try {
             return invocation.proceed();
@@ -106,53 +113,72 @@ public class TracedObserver {
             // on stop (such as Boot's exemplar-aware meter handler) then find it current
             // and open no second scope.
             stop(observation);
-            closeScope(scope);
+            closeScope(scope, enclosing);
         }
     }
 
     private @Nullable Object observeCompletionStage(Invocation invocation, Observation observation,
-            Observation.Scope scope) throws Throwable {
-        CompletionStage<?> stage;
+            Observation.Scope scope, Observation.@Nullable Scope enclosing) throws Throwable {
+        Object result;
         try {
-            stage = (CompletionStage<?>) invocation.proceed();
+            result = invocation.proceed();
         }
         catch (Throwable ex) {
             recordError(observation, ex);
             stop(observation);
-            closeScope(scope);
+            closeScope(scope, enclosing);
             throw ex;
         }
-        closeScope(scope);
-        if (stage == null) {
+        closeScope(scope, enclosing);
+        if (!(result instanceof CompletionStage<?> stage)) {
             stop(observation);
-            return null;
+            return result;
         }
-        return stage.whenComplete((result, error) -> {
-            if (error != null) {
-                recordError(observation, unwrap(error));
-            }
+        try {
+            stage.whenComplete((value, error) -> {
+                if (error != null) {
+                    recordError(observation, unwrap(error));
+                }
+                stop(observation);
+            });
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("await the completion of", ex);
             stop(observation);
-        });
+        }
+        return result;
     }
 
     private @Nullable Observation start(TracedMethod method) {
+        Observation observation;
         try {
-            Observation observation = Observation.createNotStarted(this.convention, method.getDefaultConvention(),
-                    () -> new TracedObservationContext(method), this.registry);
-            return observation.isNoop() ? null : observation.start();
+            observation = Observation.createNotStarted(method.customConvention(this.convention),
+                    method.getDefaultConvention(), () -> new TracedObservationContext(method), this.registry);
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("create", ex);
+            return null;
+        }
+        if (observation.isNoop()) {
+            return null;
+        }
+        try {
+            return observation.start();
         }
         catch (Throwable ex) {
             instrumentationFailed("start", ex);
+            stop(observation);
             return null;
         }
     }
 
-    private Observation.Scope openScope(Observation observation) {
+    private Observation.Scope openScope(Observation observation, Observation.@Nullable Scope enclosing) {
         try {
             return observation.openScope();
         }
         catch (Throwable ex) {
             instrumentationFailed("open a scope for", ex);
+            restore(enclosing);
             return Observation.Scope.NOOP;
         }
     }
@@ -166,12 +192,26 @@ public class TracedObserver {
         }
     }
 
-    private void closeScope(Observation.Scope scope) {
+    private void closeScope(Observation.Scope scope, Observation.@Nullable Scope enclosing) {
         try {
             scope.close();
         }
         catch (Throwable ex) {
             instrumentationFailed("close the scope of", ex);
+            restore(enclosing);
+        }
+    }
+
+    /**
+     * Put back the observation scope that was current before a scope failed to open or
+     * close, so that no stopped observation stays current on a pooled thread.
+     */
+    private void restore(Observation.@Nullable Scope enclosing) {
+        try {
+            this.registry.setCurrentObservationScope(enclosing);
+        }
+        catch (Throwable ex) {
+            instrumentationFailed("restore the enclosing scope of", ex);
         }
     }
 
@@ -184,7 +224,7 @@ public class TracedObserver {
         }
     }
 
-    private void instrumentationFailed(String action, Throwable ex) {
+    void instrumentationFailed(String action, Throwable ex) {
         if (!this.failureLogged) {
             this.failureLogged = true;
             logger.warn("Failed to " + action + " the observation of a @Traced method; the call itself is unaffected"

@@ -62,9 +62,13 @@ public class TracedPointcutAdvisor extends AbstractPointcutAdvisor {
 
     private static final class TracedPointcut extends StaticMethodMatcherPointcut {
 
+        TracedPointcut() {
+            setClassFilter(TracedMethod::isCandidate);
+        }
+
         @Override
         public boolean matches(Method method, Class<?> targetClass) {
-            return method.getDeclaringClass() != Object.class && TracedMethod.resolve(method, targetClass) != null;
+            return TracedMethod.resolve(method, targetClass) != null;
         }
 
     }

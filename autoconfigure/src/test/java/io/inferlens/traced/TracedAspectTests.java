@@ -1,6 +1,8 @@
 package io.inferlens.traced;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.inferlens.annotation.Traced;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -37,6 +39,16 @@ class TracedAspectTests {
     }
 
     @Test
+    void completionStageIsObservedUntilItCompletes() {
+        Service service = proxy(new Service(), new TracedAspect(this.registry));
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        assertThat(service.async(pending)).isSameAs(pending);
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.async").that().isNotStopped();
+        pending.complete("done");
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.async").that().hasBeenStopped();
+    }
+
+    @Test
     void typeLevelAnnotationObservesPublicMethods() {
         proxy(new TypeLevel(), new TracedAspect(this.registry)).first();
         assertThat(this.registry).hasObservationWithNameEqualTo("type_level.first");
@@ -68,6 +80,11 @@ class TracedAspectTests {
         @Traced("demo.fail")
         public void fail(IOException failure) throws IOException {
             throw failure;
+        }
+
+        @Traced("demo.async")
+        public CompletionStage<String> async(CompletableFuture<String> pending) {
+            return pending;
         }
 
     }

@@ -85,7 +85,7 @@ class TracedMeterObservationHandlerTests {
                 return KeyValues.of("n", String.valueOf(this.next++ / 4));
             }
         };
-        int tagSets = TracedMeterObservationHandler.MAX_CACHED_TIMERS_PER_METHOD + 10;
+        int tagSets = TracedMeterObservationHandler.MAX_CACHED_TIMERS + 10;
         for (int i = 0; i < 2 * tagSets; i++) {
             Observation
                 .createNotStarted(unbounded, method.getDefaultConvention(), () -> new TracedObservationContext(method),

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.inferlens.annotation.SpanKind;
 import io.inferlens.annotation.Traced;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -158,10 +159,36 @@ class TracedObservationIntegrationTests {
 
     @Test
     void observationRegistryIsNotCreatedEarlyByTheAdvisor(CapturedOutput output) {
-        this.contextRunner.withPropertyValues("logging.level.org.springframework.context=info").run((context) -> {
+        this.contextRunner.run((context) -> {
             assertThat(context).hasNotFailed();
             assertThat(output).doesNotContain("observationRegistry")
                 .doesNotContain("not eligible for getting processed");
+        });
+    }
+
+    @Test
+    void conventionBeanIsUsedAndTheEnableSwitchStillApplies() {
+        this.contextRunner.withBean(TracedObservationConvention.class, () -> new TracedObservationConvention() {
+            @Override
+            public KeyValues getLowCardinalityKeyValues(TracedObservationContext context) {
+                return KeyValues.of("team", "search");
+            }
+        }).withPropertyValues("management.observations.enable.demo.inner=false").run((context) -> {
+            context.getBean(Outer.class).call();
+            SpanData outer = span(context, "demo.outer");
+            assertThat(outer.getAttributes().get(AttributeKey.stringKey("team"))).isEqualTo("search");
+            assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems()).extracting(SpanData::getName)
+                .containsExactly("demo.outer");
+        });
+    }
+
+    @Test
+    void reservedAttributeKeyFailsStartupNamingTheKey() {
+        this.contextRunner.withBean(Invalid.class).run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("@Traced attribute key 'error'")
+                .hasMessageContaining(Invalid.class.getName() + ".run");
         });
     }
 
@@ -247,6 +274,14 @@ class TracedObservationIntegrationTests {
         @Traced("demo.outer")
         public String call() {
             return this.inner.call();
+        }
+
+    }
+
+    public static class Invalid {
+
+        @Traced(attributes = @Traced.Attribute(key = "error", value = "x"))
+        public void run() {
         }
 
     }

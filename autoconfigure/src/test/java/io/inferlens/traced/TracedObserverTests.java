@@ -23,6 +23,7 @@ import org.springframework.aop.framework.ProxyFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -209,6 +210,109 @@ class TracedObserverTests {
         assertThat(matcher.matches(method(Object.class, "toString"), TypeLevel.class)).isFalse();
     }
 
+    @Test
+    void annotationOnAnInterfaceMethodIsFoundThroughClassAndInterfaceProxies() {
+        Greeter cglib = proxy(new GreeterImpl(), interceptor());
+        assertThat(cglib.greet("ada")).isEqualTo("hello ada");
+        Greeter jdk = jdkProxy(new GreeterImpl(), Greeter.class);
+        assertThat(jdk.greet("bob")).isEqualTo("hello bob");
+        assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo("greeter.greet", 2);
+    }
+
+    @Test
+    void annotationOnASuperclassMethodOrAnInterfaceTypeIsFound() {
+        proxy(new SubService(), interceptor()).inherited();
+        proxy(new TypeLevelImpl(), interceptor()).any();
+        assertThat(this.registry).hasObservationWithNameEqualTo("base.inherited");
+        assertThat(this.registry).hasObservationWithNameEqualTo("type_level_impl.any");
+    }
+
+    @Test
+    void annotationOnAGenericInterfaceMethodIsFoundOnItsConcreteImplementation() {
+        Handler<String> handler = proxy(new StringHandler(), interceptor());
+        assertThat(handler.handle("x")).isEqualTo("handled x");
+        assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo("handler.handle", 1);
+    }
+
+    @Test
+    void reservedOrBlankAttributeKeysAreRejectedNamingTheMethodAndKey() throws Exception {
+        assertThatIllegalStateException()
+            .isThrownBy(() -> TracedMethod.resolve(Invalid.class.getMethod("reserved"), Invalid.class))
+            .withMessageContaining("'outcome'")
+            .withMessageContaining(Invalid.class.getName() + ".reserved");
+        assertThatIllegalStateException()
+            .isThrownBy(() -> TracedMethod.resolve(Invalid.class.getMethod("blank"), Invalid.class))
+            .withMessageContaining("blank");
+    }
+
+    @Test
+    void failingScopeHandlerLeavesNoObservationCurrentOnTheThread() {
+        this.registry.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onScopeOpened(Observation.Context context) {
+                throw new IllegalStateException("broken scope");
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+        });
+        assertThat(proxy(new Service(), interceptor()).work()).isEqualTo("worked");
+        assertThat(this.registry.getCurrentObservation()).isNull();
+        assertThat(this.registry.getCurrentObservationScope()).isNull();
+    }
+
+    @Test
+    void completionStageIsReturnedAsItIsSoCancellationReachesTheWork() {
+        Service service = proxy(new Service(), interceptor());
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        CompletionStage<String> result = service.async(pending);
+        assertThat(result).isSameAs(pending);
+        result.toCompletableFuture().cancel(false);
+        assertThat(pending).isCancelled();
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.async")
+            .that()
+            .hasBeenStopped()
+            .hasLowCardinalityKeyValue("outcome", "error");
+    }
+
+    @Test
+    void failingSkipPredicateObservesTheCallAnyway() {
+        Service service = proxy(new Service(),
+                new TracedMethodInterceptor(new TracedObserver(this.registry, null), (invocation) -> {
+                    throw new IllegalStateException("broken predicate");
+                }));
+        assertThat(service.work()).isEqualTo("worked");
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.work");
+    }
+
+    @Test
+    void predicatesSeeTheOperationNameAlsoWithACustomConventionThatGivesNone() {
+        List<String> names = new CopyOnWriteArrayList<>();
+        this.registry.observationConfig().observationPredicate((name, context) -> {
+            names.add(name);
+            return !name.equals("demo.work");
+        });
+        TracedObservationConvention unnamed = new TracedObservationConvention() {
+        };
+        Service service = proxy(new Service(), new TracedMethodInterceptor(new TracedObserver(this.registry, unnamed)));
+        service.work();
+        service.callModelAPI();
+        assertThat(names).contains("demo.work", "service.call_model_api");
+        assertThat(this.registry).hasObservationWithNameEqualTo("service.call_model_api");
+        assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo("demo.work", 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T jdkProxy(T target, Class<T> type) {
+        ProxyFactory factory = new ProxyFactory(target);
+        factory.setInterfaces(type);
+        factory.setProxyTargetClass(false);
+        factory.addAdvisor(new TracedPointcutAdvisor(interceptor()));
+        return (T) factory.getProxy();
+    }
+
     private TracedMethodInterceptor interceptor() {
         return new TracedMethodInterceptor(new TracedObserver(this.registry, null));
     }
@@ -260,6 +364,84 @@ class TracedObserverTests {
 
         public String plain() {
             return "plain";
+        }
+
+    }
+
+    public interface Greeter {
+
+        @Traced("greeter.greet")
+        String greet(String name);
+
+    }
+
+    public static class GreeterImpl implements Greeter {
+
+        @Override
+        public String greet(String name) {
+            return "hello " + name;
+        }
+
+    }
+
+    public static class Base {
+
+        @Traced("base.inherited")
+        public String inherited() {
+            return "inherited";
+        }
+
+    }
+
+    public static class SubService extends Base {
+
+        @Override
+        public String inherited() {
+            return "overridden";
+        }
+
+    }
+
+    @Traced
+    public interface TypeLevelApi {
+
+        String any();
+
+    }
+
+    public static class TypeLevelImpl implements TypeLevelApi {
+
+        @Override
+        public String any() {
+            return "any";
+        }
+
+    }
+
+    public interface Handler<T> {
+
+        @Traced("handler.handle")
+        String handle(T input);
+
+    }
+
+    public static class StringHandler implements Handler<String> {
+
+        @Override
+        public String handle(String input) {
+            return "handled " + input;
+        }
+
+    }
+
+    public static class Invalid {
+
+        @Traced(attributes = @Traced.Attribute(key = "outcome", value = "x"))
+        public void reserved() {
+        }
+
+        @Traced(attributes = @Traced.Attribute(key = " ", value = "x"))
+        public void blank() {
         }
 
     }

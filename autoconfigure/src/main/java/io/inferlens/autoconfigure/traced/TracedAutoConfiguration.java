@@ -73,7 +73,7 @@ public final class TracedAutoConfiguration {
         }
 
         @Bean
-        @ConditionalOnMissingBean
+        @ConditionalOnMissingBean(value = TracedPointcutAdvisor.class, type = "io.inferlens.traced.TracedAspect")
         @ConditionalOnBean(ObservationRegistry.class)
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static TracedPointcutAdvisor tracedPointcutAdvisor(ObjectProvider<TracedMethodInterceptor> interceptor) {

@@ -1,5 +1,6 @@
 package io.inferlens.autoconfigure.traced;
 
+import io.inferlens.traced.TracedAspect;
 import io.inferlens.traced.TracedMeterObservationHandler;
 import io.inferlens.traced.TracedMethodInterceptor;
 import io.inferlens.traced.TracedObserver;
@@ -69,6 +70,12 @@ class TracedAutoConfigurationTests {
                 new TracedMethodInterceptor(new TracedObserver(ObservationRegistry.NOOP, null)));
         this.contextRunner.withBean("userAdvisor", TracedPointcutAdvisor.class, () -> advisor)
             .run((context) -> assertThat(context.getBean(TracedPointcutAdvisor.class)).isSameAs(advisor));
+    }
+
+    @Test
+    void advisorBacksOffWhenUserDefinesTheAspectSoCallsAreNotObservedTwice() {
+        this.contextRunner.withBean(TracedAspect.class, () -> new TracedAspect(ObservationRegistry.NOOP))
+            .run((context) -> assertThat(context).doesNotHaveBean(TracedPointcutAdvisor.class));
     }
 
     @Test
