@@ -3,6 +3,8 @@ package io.inferlens.sample;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -107,16 +109,27 @@ class GatewayIntegrationTests {
 
     @Test
     void tracedOperationsHaveTimersOnPrometheus() {
+        long routesBefore = count(scrape(), "gateway_route_seconds_count");
+        long callsBefore = count(scrape(), "gateway_model_call_seconds_count");
         chat("auto", "Hi there!", null);
         chat("auto", "Hello again!", null);
-        String scrape = this.client.get().uri("/actuator/prometheus").retrieve().body(String.class);
-        assertThat(scrape).containsPattern("(?m)^gateway_route_seconds_count\\{[^}]*outcome=\"success\"[^}]*\\} \\d+");
+        String scrape = scrape();
+        assertThat(count(scrape, "gateway_route_seconds_count")).isEqualTo(routesBefore + 2);
+        assertThat(count(scrape, "gateway_model_call_seconds_count")).isEqualTo(callsBefore + 2);
         assertThat(scrape).containsPattern("(?m)^gateway_route_seconds_sum\\{[^}]*component=\"router\"[^}]*\\} ");
         assertThat(scrape).containsPattern("(?m)^gateway_route_seconds_max\\{");
-        assertThat(scrape)
-            .containsPattern("(?m)^gateway_model_call_seconds_count\\{[^}]*outcome=\"success\"[^}]*\\} \\d+");
         assertThat(scrape).containsPattern("(?m)^gateway_model_call_seconds_sum\\{");
         assertThat(scrape).containsPattern("(?m)^gateway_model_call_seconds_max\\{");
+    }
+
+    private String scrape() {
+        return this.client.get().uri("/actuator/prometheus").retrieve().body(String.class);
+    }
+
+    private static long count(String scrape, String series) {
+        Matcher matcher = Pattern.compile("(?m)^" + series + "\\{[^}]*outcome=\"success\"[^}]*\\} (\\d+)")
+            .matcher(scrape);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.inferlens.sample.gateway;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The model backend failed to answer: it was unreachable, timed out, or answered with an
  * error status.
@@ -10,7 +12,7 @@ public class BackendException extends RuntimeException {
 
     private final int backendStatus;
 
-    public BackendException(String message, int backendStatus, Throwable cause) {
+    public BackendException(String message, int backendStatus, @Nullable Throwable cause) {
         super(message, cause);
         this.backendStatus = backendStatus;
     }

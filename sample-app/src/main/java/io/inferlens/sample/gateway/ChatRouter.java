@@ -2,6 +2,7 @@ package io.inferlens.sample.gateway;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import io.inferlens.annotation.Traced;
 
@@ -17,8 +18,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChatRouter {
 
-    private static final List<String> COMPLEX_CUES = List.of("explain", "analyze", "analyse", "compare", "prove",
-            "derive", "design", "step by step", "implement", "debug", "refactor", "why");
+    private static final Pattern COMPLEX_CUES = Pattern
+        .compile("\\b(explain|analy[sz]e|compare|prove|derive|design|step by step|implement|debug|refactor|why)\\b");
 
     private final ModelClient modelClient;
 
@@ -66,7 +67,7 @@ public class ChatRouter {
             String text = message.content().toLowerCase(Locale.ROOT);
             words += text.isBlank() ? 0 : text.trim().split("\\s+").length;
             questions += (int) text.chars().filter((c) -> c == '?').count();
-            cue = cue || COMPLEX_CUES.stream().anyMatch(text::contains);
+            cue = cue || COMPLEX_CUES.matcher(text).find();
         }
         double score = 0.5 * Math.min(1.0, words / 120.0);
         score += cue ? 0.5 : 0.0;

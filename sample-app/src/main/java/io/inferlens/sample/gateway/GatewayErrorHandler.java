@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -40,9 +41,24 @@ public class GatewayErrorHandler {
                 "The request body is not valid JSON for a chat request", null);
     }
 
+    /**
+     * A backend that rejects the request as the client sent it (400, 404, 413, 422) or
+     * limits its rate (429) is answered in kind; anything else, its own authentication
+     * failures included, is the gateway's problem: 502.
+     */
     @ExceptionHandler
     ResponseEntity<Map<String, Object>> backendFailed(BackendException ex) {
-        return error(HttpStatus.BAD_GATEWAY, "upstream_error", ex.getMessage(), null);
+        return switch (ex.getBackendStatus()) {
+            case 400, 404, 413, 422 -> error(HttpStatus.BAD_REQUEST, "invalid_request_error", ex.getMessage(), null);
+            case 429 -> error(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error", ex.getMessage(), null);
+            default -> error(HttpStatus.BAD_GATEWAY, "upstream_error", ex.getMessage(), null);
+        };
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Map<String, Object>> unsupportedMediaType(HttpMediaTypeNotSupportedException ex) {
+        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request_error",
+                "Send the chat request as Content-Type: application/json", null);
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String type, @Nullable String message,

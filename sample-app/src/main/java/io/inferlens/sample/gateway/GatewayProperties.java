@@ -1,6 +1,7 @@
 package io.inferlens.sample.gateway;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
@@ -122,13 +123,21 @@ public class GatewayProperties {
         }
 
         public void setUrl(String url) {
-            if (!url.isBlank()) {
-                URI uri = URI.create(url.trim());
-                if (uri.getScheme() == null || uri.getHost() == null) {
-                    throw new IllegalArgumentException("gateway.backend.url must be an absolute http(s) URL");
-                }
+            if (!url.isBlank() && !isHttpUrl(url.trim())) {
+                throw new IllegalArgumentException(
+                        "gateway.backend.url must be an absolute http(s) URL, was '" + url + "'");
             }
             this.url = url.trim();
+        }
+
+        private static boolean isHttpUrl(String url) {
+            try {
+                URI uri = new URI(url);
+                return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+            }
+            catch (URISyntaxException ex) {
+                return false;
+            }
         }
 
         public String getApiKey() {
@@ -144,6 +153,9 @@ public class GatewayProperties {
         }
 
         public void setTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("gateway.backend.timeout must be positive, was " + timeout);
+            }
             this.timeout = timeout;
         }
 
@@ -169,6 +181,9 @@ public class GatewayProperties {
         }
 
         public void setLatency(Duration latency) {
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("gateway.simulator.latency must not be negative, was " + latency);
+            }
             this.latency = latency;
         }
 

@@ -10,6 +10,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 
@@ -48,8 +49,9 @@ public class ModelClient {
      */
     @Traced(value = "gateway.model_call", kind = SpanKind.CLIENT)
     public ChatCompletionResponse complete(ChatCompletionRequest request) {
+        ChatCompletionResponse response;
         try {
-            ChatCompletionResponse response = this.restClient.post()
+            response = this.restClient.post()
                 .uri(baseUrl() + "/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .headers((headers) -> {
@@ -60,29 +62,46 @@ public class ModelClient {
                 .body(request)
                 .retrieve()
                 .body(ChatCompletionResponse.class);
-            if (response == null) {
-                throw new BackendException("The model backend sent an empty answer", 0, null);
-            }
-            return response;
         }
         catch (RestClientResponseException ex) {
-            throw new BackendException("The model backend answered " + ex.getStatusCode().value(),
-                    ex.getStatusCode().value(), ex);
+            // No cause: the backend's body may echo the prompt, and would reach span
+            // events.
+            throw new BackendException("The model backend answered HTTP " + ex.getStatusCode().value(),
+                    ex.getStatusCode().value(), null);
         }
         catch (ResourceAccessException ex) {
             throw new BackendException("The model backend could not be reached", 0, ex);
         }
+        catch (RestClientException ex) {
+            throw new BackendException("The model backend sent an answer that is not a chat completion", 0, null);
+        }
+        if (response == null || response.choices() == null || response.choices().isEmpty()) {
+            throw new BackendException("The model backend sent an empty answer", 0, null);
+        }
+        return response;
     }
 
     private String baseUrl() {
         String url = this.baseUrl;
         if (url == null) {
-            url = this.backend.getUrl().isBlank()
-                    ? "http://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port") + "/simulator"
-                    : this.backend.getUrl().replaceAll("/+$", "");
+            url = this.backend.getUrl().isBlank() ? simulatorUrl() : this.backend.getUrl().replaceAll("/+$", "");
             this.baseUrl = url;
         }
         return url;
+    }
+
+    private String simulatorUrl() {
+        String address = this.environment.getProperty("server.address", "127.0.0.1");
+        if (address.equals("0.0.0.0") || address.equals("::")) {
+            address = "127.0.0.1";
+        }
+        else if (address.contains(":")) {
+            address = "[" + address + "]";
+        }
+        String scheme = this.environment.getProperty("server.ssl.enabled", Boolean.class, false) ? "https" : "http";
+        String contextPath = this.environment.getProperty("server.servlet.context-path", "").replaceAll("/+$", "");
+        return scheme + "://" + address + ":" + this.environment.getRequiredProperty("local.server.port") + contextPath
+                + "/simulator";
     }
 
 }

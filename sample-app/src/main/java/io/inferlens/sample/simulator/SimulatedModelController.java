@@ -63,9 +63,10 @@ public class SimulatedModelController {
             }
         }
         int maxTokens = (request.maxTokens() != null) ? request.maxTokens() : DEFAULT_MAX_TOKENS;
-        String content = reply(request.model(), lastUserMessage, maxTokens);
+        int wanted = replyLength(request.model(), lastUserMessage);
+        String content = reply(Math.min(wanted, maxTokens));
         int completionTokens = Tokens.count(content);
-        String finishReason = (completionTokens >= maxTokens) ? "length" : "stop";
+        String finishReason = (wanted > maxTokens) ? "length" : "stop";
         ChatCompletionResponse response = new ChatCompletionResponse("chatcmpl-" + UUID.randomUUID(), "chat.completion",
                 Instant.now().getEpochSecond(), request.model(),
                 List.of(new ChatCompletionResponse.Choice(0, new ChatMessage("assistant", content), finishReason)),
@@ -74,12 +75,17 @@ public class SimulatedModelController {
     }
 
     /**
-     * A reply of a length that grows with the question, longer from the powerful model,
-     * never over {@code maxTokens} tokens.
+     * Length of the natural reply: it grows with the question, and the powerful model
+     * says more.
      */
-    private String reply(String model, String question, int maxTokens) {
-        boolean powerful = model.equals(this.models.getPowerful());
-        int wanted = Math.min(maxTokens, (powerful ? 40 : 12) + Tokens.count(question) / 2);
+    private int replyLength(String model, String question) {
+        return (model.equals(this.models.getPowerful()) ? 40 : 12) + Tokens.count(question) / 2;
+    }
+
+    /**
+     * A reply of exactly the given number of tokens.
+     */
+    private String reply(int wanted) {
         String[] words = { "Simulated", "answer", "the", "model", "considered", "your", "question", "and", "answers",
                 "it" };
         StringBuilder text = new StringBuilder();
