@@ -36,8 +36,6 @@ public final class TracedMethod {
 
     private final KeyValues errorKeyValues;
 
-    private final KeyValues highCardinalityKeyValues;
-
     private final boolean completionStage;
 
     private final DefaultTracedObservationConvention defaultConvention;
@@ -52,8 +50,6 @@ public final class TracedMethod {
             .and(TracedObservationDocumentation.LowCardinalityKeyNames.OUTCOME.withValue(Outcome.SUCCESS.value));
         this.errorKeyValues = staticKeyValues
             .and(TracedObservationDocumentation.LowCardinalityKeyNames.OUTCOME.withValue(Outcome.ERROR.value));
-        this.highCardinalityKeyValues = KeyValues
-            .of(TracedObservationDocumentation.HighCardinalityKeyNames.CODE_FUNCTION_NAME.withValue(functionName));
         this.completionStage = completionStage;
         this.defaultConvention = new DefaultTracedObservationConvention(name);
     }
@@ -285,14 +281,6 @@ public final class TracedMethod {
      */
     public KeyValues getLowCardinalityKeyValues(boolean error) {
         return error ? this.errorKeyValues : this.successKeyValues;
-    }
-
-    /**
-     * High-cardinality key-values of every call: the function name.
-     * @return the key-values
-     */
-    public KeyValues getHighCardinalityKeyValues() {
-        return this.highCardinalityKeyValues;
     }
 
     /**

@@ -52,7 +52,9 @@ public enum TracedObservationDocumentation implements ObservationDocumentation {
     }
 
     /**
-     * High-cardinality keys: span attributes only.
+     * High-cardinality keys: span attributes only. Static per method, they are set by
+     * {@link TracedTracingObservationHandler} on recorded spans rather than carried as
+     * key-values of every observation.
      */
     public enum HighCardinalityKeyNames implements KeyName {
 

@@ -1,5 +1,7 @@
 package io.inferlens.traced;
 
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -9,13 +11,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link TracingObservationHandler} for {@link io.inferlens.annotation.Traced @Traced}
  * methods. Unlike Micrometer's default handler, which names a span only when it ends, it
- * starts the span with its name and its {@link io.inferlens.annotation.SpanKind kind}, so
- * that samplers see the operation name and exporters the right kind. A span that is not
- * recorded (not sampled) is ended without computing its name and attributes.
+ * starts the span with its name, its {@link io.inferlens.annotation.SpanKind kind} and
+ * its {@code code.function.name} attribute, so that samplers see them and exporters the
+ * right kind. A span that is not recorded (not sampled) is ended without computing its
+ * name and attributes.
  *
  * @author Inferlens
  */
 public class TracedTracingObservationHandler implements TracingObservationHandler<TracedObservationContext> {
+
+    private static final String CODE_FUNCTION_NAME = TracedObservationDocumentation.HighCardinalityKeyNames.CODE_FUNCTION_NAME
+        .asString();
 
     private final Tracer tracer;
 
@@ -46,9 +52,31 @@ public class TracedTracingObservationHandler implements TracingObservationHandle
         Span span = getRequiredSpan(context);
         if (!span.isNoop()) {
             span.name(getSpanName(context));
+            span.tag(CODE_FUNCTION_NAME, context.getMethod().getFunctionName());
             tagSpan(context, span);
         }
         endSpan(context, span);
+    }
+
+    /**
+     * Tag the span with the observation's low- and high-cardinality key-values, one set
+     * after the other rather than merged first.
+     */
+    @Override
+    public void tagSpan(TracedObservationContext context, Span span) {
+        tag(context.getLowCardinalityKeyValues(), span);
+        tag(context.getHighCardinalityKeyValues(), span);
+    }
+
+    private static void tag(KeyValues keyValues, Span span) {
+        for (KeyValue keyValue : keyValues) {
+            if (keyValue.getKey().equalsIgnoreCase("error")) {
+                span.error(new RuntimeException(keyValue.getValue()));
+            }
+            else {
+                span.tag(keyValue.getKey(), keyValue.getValue());
+            }
+        }
     }
 
     @Override

@@ -111,10 +111,11 @@ class TracedObservationIntegrationTests {
     }
 
     @Test
-    void samplerSeesTheOperationNameWhenTheSpanStarts() {
+    void samplerSeesTheOperationNameAndKindWhenTheSpanStarts() {
         this.contextRunner.run((context) -> {
             context.getBean(Outer.class).call();
-            assertThat(context.getBean(RecordingSampler.class).names).contains("demo.outer", "demo.inner");
+            assertThat(context.getBean(RecordingSampler.class).seen).contains("demo.outer|INTERNAL",
+                    "demo.inner|CLIENT");
         });
     }
 
@@ -234,10 +235,13 @@ class TracedObservationIntegrationTests {
 
         final List<String> names = new CopyOnWriteArrayList<>();
 
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
         @Override
         public SamplingResult shouldSample(Context parentContext, String traceId, String name,
                 io.opentelemetry.api.trace.SpanKind spanKind, Attributes attributes, List<LinkData> parentLinks) {
             this.names.add(name);
+            this.seen.add(name + "|" + spanKind);
             return SamplingResult.recordAndSample();
         }
 

@@ -45,7 +45,6 @@ class TracedObserverTests {
             .hasContextualNameEqualTo("demo.work")
             .hasLowCardinalityKeyValue("outcome", "success")
             .hasLowCardinalityKeyValue("tier", "gold")
-            .hasHighCardinalityKeyValue("code.function.name", Service.class.getName() + ".work")
             .hasBeenStarted()
             .hasBeenStopped();
     }
