@@ -60,15 +60,8 @@ public class TracedAspect {
     }
 
     private @Nullable TracedMethod tracedMethod(ProceedingJoinPoint pjp) {
-        try {
-            if (this.shouldSkip.test(pjp)) {
-                return null;
-            }
-        }
-        catch (RuntimeException ex) {
-            this.observer.instrumentationFailed("test whether to skip", ex);
-        }
-        return this.observer.tracedMethod(((MethodSignature) pjp.getSignature()).getMethod(), pjp.getTarget());
+        return this.observer.skips(this.shouldSkip, pjp) ? null
+                : this.observer.tracedMethod(((MethodSignature) pjp.getSignature()).getMethod(), pjp.getTarget());
     }
 
 }

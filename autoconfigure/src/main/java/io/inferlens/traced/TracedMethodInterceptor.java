@@ -44,15 +44,8 @@ public class TracedMethodInterceptor implements MethodInterceptor {
     }
 
     private @Nullable TracedMethod tracedMethod(MethodInvocation invocation) {
-        try {
-            if (this.shouldSkip.test(invocation)) {
-                return null;
-            }
-        }
-        catch (RuntimeException ex) {
-            this.observer.instrumentationFailed("test whether to skip", ex);
-        }
-        return this.observer.tracedMethod(invocation.getMethod(), invocation.getThis());
+        return this.observer.skips(this.shouldSkip, invocation) ? null
+                : this.observer.tracedMethod(invocation.getMethod(), invocation.getThis());
     }
 
 }

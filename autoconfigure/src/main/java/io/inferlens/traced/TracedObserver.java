@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -80,6 +81,24 @@ public class TracedObserver {
         catch (RuntimeException | LinkageError ex) {
             instrumentationFailed("resolve", ex);
             return null;
+        }
+    }
+
+    /**
+     * Whether a call is to be left unobserved. A predicate that throws is taken to say
+     * no, and the failure logged.
+     * @param <T> the type of the call
+     * @param shouldSkip the predicate
+     * @param call the call
+     * @return whether to leave the call unobserved
+     */
+    public <T> boolean skips(Predicate<T> shouldSkip, T call) {
+        try {
+            return shouldSkip.test(call);
+        }
+        catch (RuntimeException ex) {
+            instrumentationFailed("test whether to skip", ex);
+            return false;
         }
     }
 
@@ -224,7 +243,7 @@ public class TracedObserver {
         }
     }
 
-    void instrumentationFailed(String action, Throwable ex) {
+    private void instrumentationFailed(String action, Throwable ex) {
         if (!this.failureLogged) {
             this.failureLogged = true;
             logger.warn("Failed to " + action + " the observation of a @Traced method; the call itself is unaffected"
