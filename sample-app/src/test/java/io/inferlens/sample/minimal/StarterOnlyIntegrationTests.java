@@ -1,9 +1,11 @@
 package io.inferlens.sample.minimal;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.inferlens.annotation.Traced;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +46,9 @@ class StarterOnlyIntegrationTests {
     @Autowired
     private Tracer tracer;
 
+    @Autowired
+    private List<MeterRegistry> meterRegistries;
+
     @Test
     void tracedMethodTimerIsOnPrometheus() {
         long before = countOnPrometheus();
@@ -66,6 +72,12 @@ class StarterOnlyIntegrationTests {
             .uri("/actuator/prometheus")
             .retrieve()
             .body(String.class);
+    }
+
+    @Test
+    void starterBringsNoOtlpMetricsRegistrySoNothingIsPushedUnasked() {
+        assertThat(ClassUtils.isPresent("io.micrometer.registry.otlp.OtlpMeterRegistry", null)).isFalse();
+        assertThat(this.meterRegistries).noneMatch((registry) -> registry.getClass().getName().contains("Otlp"));
     }
 
     @Test
