@@ -1,5 +1,6 @@
 package io.inferlens.traced;
 
+import io.inferlens.errors.InstrumentedOperation;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
@@ -9,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Inferlens
  */
-public class TracedObservationContext extends Observation.Context {
+public class TracedObservationContext extends Observation.Context implements InstrumentedOperation {
 
     private final TracedMethod method;
 
@@ -33,6 +34,11 @@ public class TracedObservationContext extends Observation.Context {
      */
     public TracedMethod getMethod() {
         return this.method;
+    }
+
+    @Override
+    public String getOperationName() {
+        return this.method.getName();
     }
 
     long getStartNanos() {

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the error counter.
+ */
+@NullMarked
+package io.inferlens.autoconfigure.errors;
+
+import org.jspecify.annotations.NullMarked;
