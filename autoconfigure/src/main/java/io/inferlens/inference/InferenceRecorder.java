@@ -1,0 +1,306 @@
+package io.inferlens.inference;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Observes calls to generative AI models: the programmatic equivalent of
+ * {@link io.inferlens.annotation.TracedInference @TracedInference}, which it also serves.
+ * <pre class="code">
+ * String answer = recorder.observe("chat", "openai", "gpt-4o", () -&gt; client.chat(request));
+ *
+ * try (Inference inference = recorder.start("chat", "openai", "gpt-4o");
+ *         Inference.Scope scope = inference.openScope()) {
+ *     stream.forEach(inference::chunk);
+ * }
+ * </pre> It also counts hits and misses of a response cache in front of a model, through
+ * {@link CacheMetrics}. Instrumentation failures are logged once at WARN (then at DEBUG)
+ * and never reach the observed call.
+ *
+ * @author Inferlens
+ */
+public class InferenceRecorder {
+
+    private static final Log logger = LogFactory.getLog(InferenceRecorder.class);
+
+    private final ObservationRegistry registry;
+
+    private final @Nullable InferenceObservationConvention convention;
+
+    private final TokenUsageExtractors extractors;
+
+    private final ContentCapture contentCapture;
+
+    private final String defaultProvider;
+
+    private final CacheMetrics cacheMetrics;
+
+    private volatile boolean failureLogged;
+
+    /**
+     * Create a recorder.
+     * @param registry the observation registry
+     * @param convention a convention to use instead of the default, or {@code null}
+     * @param extractors the token usage extractors
+     * @param contentCapture whether and how to capture prompts and completions
+     * @param defaultProvider the provider of calls that name none
+     * @param cacheMetrics the counter of cache lookups
+     */
+    public InferenceRecorder(ObservationRegistry registry, @Nullable InferenceObservationConvention convention,
+            TokenUsageExtractors extractors, ContentCapture contentCapture, String defaultProvider,
+            CacheMetrics cacheMetrics) {
+        this.registry = registry;
+        this.convention = convention;
+        this.extractors = extractors;
+        this.contentCapture = contentCapture;
+        this.defaultProvider = defaultProvider;
+        this.cacheMetrics = cacheMetrics;
+    }
+
+    /**
+     * Start observing a model call. The caller reports its progress on the returned
+     * {@link Inference} and stops it.
+     * @param operation the operation ({@code chat}, {@code embeddings}, ...)
+     * @param provider the provider, or {@code null} for the default one
+     * @param model the model asked, or {@code null} if not known yet
+     * @return the call
+     */
+    public Inference start(String operation, @Nullable String provider, @Nullable String model) {
+        InferenceObservationContext context = new InferenceObservationContext(operation,
+                (provider != null && !provider.isBlank()) ? provider : this.defaultProvider, model);
+        return new Inference(this, start(context), context);
+    }
+
+    /**
+     * Observe a model call made by the given callable, whose result is read by the
+     * {@link TokenUsageExtractor}s.
+     * @param <T> the type of the result
+     * @param operation the operation
+     * @param provider the provider, or {@code null} for the default one
+     * @param model the model asked, or {@code null}
+     * @param call the call
+     * @return what the call returned
+     * @throws Exception what the call threw, unchanged
+     */
+    public <T> T observe(String operation, @Nullable String provider, @Nullable String model, Callable<T> call)
+            throws Exception {
+        Inference inference = start(operation, provider, model);
+        try (Inference.Scope scope = inference.openScope()) {
+            T result = call.call();
+            inference.result(result);
+            return result;
+        }
+        catch (Exception | Error ex) {
+            inference.error(ex);
+            throw ex;
+        }
+        finally {
+            inference.stop();
+        }
+    }
+
+    /**
+     * Count a hit of a response cache: the model was not called.
+     */
+    public void recordCacheHit() {
+        recordCache(true);
+    }
+
+    /**
+     * Count a miss of a response cache.
+     */
+    public void recordCacheMiss() {
+        recordCache(false);
+    }
+
+    private void recordCache(boolean hit) {
+        try {
+            this.cacheMetrics.record(hit);
+        }
+        catch (RuntimeException ex) {
+            failed("count a cache lookup for", ex);
+        }
+    }
+
+    /**
+     * Observe one call of a {@code @TracedInference} method.
+     * @param method the method's metadata
+     * @param arguments the call's arguments
+     * @param invocation the call
+     * @return what the method returned, a Reactor type wrapped to be observed until it
+     * terminates
+     * @throws Throwable what the method threw, unchanged
+     */
+    public @Nullable Object observe(InferenceMethod method, @Nullable Object[] arguments, Invocation invocation)
+            throws Throwable {
+        Inference inference;
+        try {
+            InferenceObservationContext context = method.newContext(arguments, this.defaultProvider);
+            inference = new Inference(this, start(context), context);
+            if (this.contentCapture.isEnabled()) {
+                inference.input(method.input(arguments));
+            }
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("start", ex);
+            return invocation.proceed();
+        }
+        Object result;
+        try (Inference.Scope scope = inference.openScope()) {
+            result = invocation.proceed();
+        }
+        catch (Throwable ex) {
+            inference.error(ex);
+            inference.stop();
+            throw ex;
+        }
+        return completed(method, inference, result);
+    }
+
+    private @Nullable Object completed(InferenceMethod method, Inference inference, @Nullable Object result) {
+        try {
+            switch (method.getResultKind()) {
+                case COMPLETION_STAGE:
+                    if (result instanceof CompletionStage<?> stage) {
+                        stage.whenComplete((value, error) -> {
+                            if (error != null) {
+                                inference.error(unwrap(error));
+                            }
+                            else {
+                                inference.result(value);
+                            }
+                            inference.stop();
+                        });
+                        return result;
+                    }
+                    break;
+                case REACTOR:
+                    if (result != null) {
+                        return ReactorInference.observe(result, inference);
+                    }
+                    break;
+                default:
+                    inference.result(result);
+            }
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("observe the result of", ex);
+        }
+        inference.stop();
+        return result;
+    }
+
+    private @Nullable Observation start(InferenceObservationContext context) {
+        try {
+            Observation observation = Observation.createNotStarted(this.convention,
+                    DefaultInferenceObservationConvention.INSTANCE, () -> context, this.registry);
+            return observation.isNoop() ? null : observation.start();
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("start", ex);
+            return null;
+        }
+    }
+
+    Inference.Scope openScope(Observation observation) {
+        Observation.Scope enclosing = this.registry.getCurrentObservationScope();
+        try {
+            Observation.Scope scope = observation.openScope();
+            return () -> closeScope(scope, enclosing);
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("open a scope for", ex);
+            restore(enclosing);
+            return Inference.Scope.NOOP;
+        }
+    }
+
+    private void closeScope(Observation.Scope scope, Observation.@Nullable Scope enclosing) {
+        try {
+            scope.close();
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("close the scope of", ex);
+            restore(enclosing);
+        }
+    }
+
+    private void restore(Observation.@Nullable Scope enclosing) {
+        try {
+            this.registry.setCurrentObservationScope(enclosing);
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("restore the enclosing scope of", ex);
+        }
+    }
+
+    void error(Observation observation, Throwable error) {
+        try {
+            observation.error(error);
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("record the error of", ex);
+        }
+    }
+
+    void stop(Observation observation) {
+        try {
+            observation.stop();
+        }
+        catch (RuntimeException | LinkageError ex) {
+            failed("stop", ex);
+        }
+    }
+
+    @Nullable TokenUsage extract(@Nullable Object result) {
+        return this.extractors.extract(result);
+    }
+
+    @Nullable String capture(@Nullable Object content) {
+        return this.contentCapture.capture(content);
+    }
+
+    private void failed(String action, Throwable ex) {
+        if (!this.failureLogged) {
+            this.failureLogged = true;
+            logger.warn("Failed to " + action + " the observation of a model call; the call itself is unaffected"
+                    + " (further failures are logged at DEBUG)", ex);
+        }
+        else if (logger.isDebugEnabled()) {
+            logger.debug("Failed to " + action + " the observation of a model call", ex);
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /**
+     * The call being observed.
+     */
+    @FunctionalInterface
+    public interface Invocation {
+
+        /**
+         * Make the call.
+         * @return what the method returned
+         * @throws Throwable what the method threw
+         */
+        @Nullable Object proceed() throws Throwable;
+
+    }
+
+}

@@ -1,0 +1,69 @@
+package io.inferlens.inference;
+
+import java.lang.reflect.Method;
+import java.util.function.Supplier;
+
+import io.inferlens.annotation.TracedInference;
+import org.aopalliance.aop.Advice;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.support.AbstractPointcutAdvisor;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.core.annotation.AnnotationUtils;
+
+/**
+ * Applies a {@link TracedInferenceInterceptor} to every method annotated with
+ * {@link TracedInference @TracedInference}. The pointcut is static, decided once per
+ * method and class when the proxy is built; an invalid annotation fails there, naming the
+ * method.
+ *
+ * @author Inferlens
+ */
+public class TracedInferencePointcutAdvisor extends AbstractPointcutAdvisor {
+
+    private final transient Supplier<? extends TracedInferenceInterceptor> interceptor;
+
+    private final transient Pointcut pointcut = new TracedInferencePointcut();
+
+    private transient volatile @Nullable Advice advice;
+
+    /**
+     * Create an advisor that obtains its interceptor when it is first needed, so that
+     * creating the advisor, which auto-proxy creators do early, creates none of the
+     * interceptor's collaborators.
+     * @param interceptor supplies the interceptor, once
+     */
+    public TracedInferencePointcutAdvisor(Supplier<? extends TracedInferenceInterceptor> interceptor) {
+        this.interceptor = interceptor;
+    }
+
+    @Override
+    public Pointcut getPointcut() {
+        return this.pointcut;
+    }
+
+    @Override
+    public Advice getAdvice() {
+        Advice advice = this.advice;
+        if (advice == null) {
+            advice = this.interceptor.get();
+            this.advice = advice;
+        }
+        return advice;
+    }
+
+    private static final class TracedInferencePointcut extends StaticMethodMatcherPointcut {
+
+        TracedInferencePointcut() {
+            setClassFilter((type) -> AnnotationUtils.isCandidateClass(type, TracedInference.class));
+        }
+
+        @Override
+        public boolean matches(Method method, Class<?> targetClass) {
+            return InferenceMethod.resolve(method, targetClass) != null;
+        }
+
+    }
+
+}
