@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of circuit breaker observability.
+ */
+@NullMarked
+package io.inferlens.autoconfigure.circuitbreaker;
+
+import org.jspecify.annotations.NullMarked;
