@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -213,38 +214,48 @@ class TagValueLimitMeterFilterTests {
     void concurrentMappingKeepsExactlyTheLimitAndEachValueMapsOneWay() throws Exception {
         int limit = 10;
         int threads = 16;
-        int values = 200;
+        int meters = 200;
+        int values = 30;
         TagValueLimitMeterFilter filter = new TagValueLimitMeterFilter(limit);
-        Map<String, Set<String>> outcomes = new ConcurrentHashMap<>();
+        // meter name -> value -> what the value was mapped to
+        Map<String, Map<String, Set<String>>> outcomes = new ConcurrentHashMap<>();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         try {
-            CountDownLatch start = new CountDownLatch(1);
+            // Every meter name is a new race between all the threads for its places.
+            CyclicBarrier nextMeter = new CyclicBarrier(threads);
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                int offset = t * 13;
+                int offset = t * 7;
                 futures.add(executor.submit(() -> {
-                    start.await();
-                    for (int round = 0; round < 5; round++) {
+                    for (int m = 0; m < meters; m++) {
+                        nextMeter.await(30, TimeUnit.SECONDS);
+                        String name = "inferlens.requests." + m;
                         for (int i = 0; i < values; i++) {
                             String value = "m" + ((i + offset) % values);
-                            String mapped = filter.map(id("inferlens.requests", "model", value)).getTag("model");
-                            outcomes.computeIfAbsent(value, (key) -> ConcurrentHashMap.newKeySet()).add(mapped);
+                            String mapped = filter.map(id(name, "model", value)).getTag("model");
+                            outcomes.computeIfAbsent(name, (key) -> new ConcurrentHashMap<>())
+                                .computeIfAbsent(value, (key) -> ConcurrentHashMap.newKeySet())
+                                .add(mapped);
                         }
                     }
                     return null;
                 }));
             }
-            start.countDown();
             for (Future<?> future : futures) {
-                future.get(30, TimeUnit.SECONDS);
+                future.get(60, TimeUnit.SECONDS);
             }
         }
         finally {
             executor.shutdownNow();
         }
-        assertThat(outcomes).hasSize(values);
-        assertThat(outcomes.values()).allSatisfy((mapped) -> assertThat(mapped).hasSize(1));
-        assertThat(outcomes.entrySet()).filteredOn((entry) -> entry.getValue().contains(entry.getKey())).hasSize(limit);
+        assertThat(outcomes).hasSize(meters);
+        assertThat(outcomes).allSatisfy((name, byValue) -> {
+            assertThat(byValue).as(name).hasSize(values);
+            assertThat(byValue.values()).as(name).allSatisfy((mapped) -> assertThat(mapped).hasSize(1));
+            assertThat(byValue.entrySet()).as(name)
+                .filteredOn((entry) -> entry.getValue().contains(entry.getKey()))
+                .hasSize(limit);
+        });
     }
 
     @Test
