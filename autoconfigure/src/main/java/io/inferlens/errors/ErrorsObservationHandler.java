@@ -2,6 +2,7 @@ package io.inferlens.errors;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,10 @@ import org.apache.commons.logging.LogFactory;
  * (Prometheus {@code inferlens_errors_total}), tagged with {@code error_type}, from an
  * {@link ErrorClassifier}, and {@code operation}. An observation is counted once, when it
  * stops with an error.
+ * <p>
+ * Counting never breaks the call observed: should it fail (a classifier that throws, a
+ * registry that refuses the counter), the failure is logged once at WARN, then at DEBUG,
+ * and swallowed.
  *
  * @author Inferlens
  */
@@ -35,7 +40,7 @@ public class ErrorsObservationHandler implements ObservationHandler<Observation.
 
     private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
-    private volatile boolean failureLogged;
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     /**
      * Create a handler.
@@ -50,8 +55,16 @@ public class ErrorsObservationHandler implements ObservationHandler<Observation.
     @Override
     public void onStop(Observation.Context context) {
         Throwable error = context.getError();
-        if (error != null) {
-            counter(((InstrumentedOperation) context).getOperationName(), errorType(error)).increment();
+        // An ObservationFilter may hand onStop a context of another type than the one
+        // supportsContext accepted.
+        if (error == null || !(context instanceof InstrumentedOperation operation)) {
+            return;
+        }
+        try {
+            counter(operation.getOperationName(), errorType(error)).increment();
+        }
+        catch (RuntimeException ex) {
+            failed("Failed to count an error of an instrumented operation; the operation itself is unaffected", ex);
         }
     }
 
@@ -67,19 +80,20 @@ public class ErrorsObservationHandler implements ObservationHandler<Observation.
                 return type;
             }
         }
-        catch (RuntimeException ex) {
-            if (!this.failureLogged) {
-                this.failureLogged = true;
-                logger.warn(
-                        "ErrorClassifier " + this.classifier.getClass().getName()
-                                + " failed; the exception's class name is used (further failures are logged at DEBUG)",
-                        ex);
-            }
-            else if (logger.isDebugEnabled()) {
-                logger.debug("ErrorClassifier failed", ex);
-            }
+        catch (RuntimeException | LinkageError ex) {
+            failed("ErrorClassifier " + this.classifier.getClass().getName()
+                    + " failed; the exception's class name is used", ex);
         }
         return ErrorClassifier.simpleClassName(error);
+    }
+
+    private void failed(String message, Throwable ex) {
+        if (this.failureLogged.compareAndSet(false, true)) {
+            logger.warn(message + " (further failures are logged at DEBUG)", ex);
+        }
+        else if (logger.isDebugEnabled()) {
+            logger.debug(message, ex);
+        }
     }
 
     private Counter counter(String operation, String errorType) {

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the limits on Inferlens' meters.
+ */
+@NullMarked
+package io.inferlens.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;
