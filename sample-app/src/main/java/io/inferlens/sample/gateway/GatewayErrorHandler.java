@@ -56,6 +56,11 @@ public class GatewayErrorHandler {
     }
 
     @ExceptionHandler
+    ResponseEntity<Map<String, Object>> modelUnavailable(ModelUnavailableException ex) {
+        return error(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable", ex.getMessage(), null);
+    }
+
+    @ExceptionHandler
     ResponseEntity<Map<String, Object>> unsupportedMediaType(HttpMediaTypeNotSupportedException ex) {
         return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request_error",
                 "Send the chat request as Content-Type: application/json", null);

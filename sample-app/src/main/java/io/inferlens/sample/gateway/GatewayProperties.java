@@ -3,10 +3,13 @@ package io.inferlens.sample.gateway;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,6 +36,12 @@ public class GatewayProperties {
     @Valid
     private final Simulator simulator = new Simulator();
 
+    @Valid
+    private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+    @Valid
+    private final Cache cache = new Cache();
+
     public Models getModels() {
         return this.models;
     }
@@ -47,6 +56,84 @@ public class GatewayProperties {
 
     public Simulator getSimulator() {
         return this.simulator;
+    }
+
+    public CircuitBreaker getCircuitBreaker() {
+        return this.circuitBreaker;
+    }
+
+    public Cache getCache() {
+        return this.cache;
+    }
+
+    public static class CircuitBreaker {
+
+        /**
+         * Percentage of failed backend calls, among the last sliding-window-size, at or
+         * above which a model's circuit opens.
+         */
+        @DecimalMin("1.0")
+        @DecimalMax("100.0")
+        private float failureRateThreshold = 50;
+
+        /**
+         * Number of backend calls over which the failure rate is computed; also the
+         * minimum number of calls before a circuit may open.
+         */
+        @Min(1)
+        private int slidingWindowSize = 10;
+
+        /**
+         * How long an open circuit rejects calls before letting a few through.
+         */
+        private Duration waitInOpenState = Duration.ofSeconds(10);
+
+        public float getFailureRateThreshold() {
+            return this.failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public int getSlidingWindowSize() {
+            return this.slidingWindowSize;
+        }
+
+        public void setSlidingWindowSize(int slidingWindowSize) {
+            this.slidingWindowSize = slidingWindowSize;
+        }
+
+        public Duration getWaitInOpenState() {
+            return this.waitInOpenState;
+        }
+
+        public void setWaitInOpenState(Duration waitInOpenState) {
+            if (waitInOpenState.isNegative() || waitInOpenState.isZero()) {
+                throw new IllegalArgumentException(
+                        "gateway.circuit-breaker.wait-in-open-state must be positive, was " + waitInOpenState);
+            }
+            this.waitInOpenState = waitInOpenState;
+        }
+
+    }
+
+    public static class Cache {
+
+        /**
+         * Number of completions kept for repeated prompts; 0 disables the cache.
+         */
+        @Min(0)
+        private int size = 256;
+
+        public int getSize() {
+            return this.size;
+        }
+
+        public void setSize(int size) {
+            this.size = size;
+        }
+
     }
 
     public static class Models {
@@ -176,6 +263,12 @@ public class GatewayProperties {
         @DecimalMax("1.0")
         private double errorRate = 0.0;
 
+        /**
+         * Fraction of simulated completions that fail with HTTP 503, by model, in place
+         * of error-rate for those models.
+         */
+        private final Map<String, @DecimalMin("0.0") @DecimalMax("1.0") Double> modelErrorRates = new LinkedHashMap<>();
+
         public Duration getLatency() {
             return this.latency;
         }
@@ -193,6 +286,19 @@ public class GatewayProperties {
 
         public void setErrorRate(double errorRate) {
             this.errorRate = errorRate;
+        }
+
+        public Map<String, Double> getModelErrorRates() {
+            return this.modelErrorRates;
+        }
+
+        /**
+         * Fraction of the given model's completions that fail.
+         * @param model the model
+         * @return the error rate
+         */
+        public double errorRate(String model) {
+            return this.modelErrorRates.getOrDefault(model, this.errorRate);
         }
 
     }

@@ -2,8 +2,10 @@ package io.inferlens.sample.gateway;
 
 import java.net.http.HttpClient;
 
-import io.inferlens.annotation.SpanKind;
-import io.inferlens.annotation.Traced;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.inferlens.annotation.InferenceModel;
+import io.inferlens.annotation.TracedInference;
 
 import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
@@ -15,9 +17,12 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * Calls an OpenAI-compatible chat completions endpoint over HTTP. The {@link RestClient}
- * is built from Boot's {@link RestClient.Builder}, so each call is observed and carries
- * the trace context to the backend.
+ * Calls an OpenAI-compatible chat completions endpoint over HTTP, each model behind its
+ * own Resilience4j circuit breaker. The call is a {@link TracedInference
+ * &#64;TracedInference}: a GenAI {@code chat} span with the tokens and finish reasons of
+ * the response, the GenAI histograms and its cost. The {@link RestClient} is built from
+ * Boot's {@link RestClient.Builder}, so the HTTP request is a child span and carries the
+ * trace context to the backend.
  *
  * @author Inferlens
  */
@@ -30,11 +35,15 @@ public class ModelClient {
 
     private final Environment environment;
 
+    private final CircuitBreakerRegistry circuitBreakers;
+
     private volatile String baseUrl;
 
-    public ModelClient(RestClient.Builder builder, GatewayProperties properties, Environment environment) {
+    public ModelClient(RestClient.Builder builder, GatewayProperties properties, Environment environment,
+            CircuitBreakerRegistry circuitBreakers) {
         this.backend = properties.getBackend();
         this.environment = environment;
+        this.circuitBreakers = circuitBreakers;
         HttpClient httpClient = HttpClient.newBuilder().connectTimeout(this.backend.getTimeout()).build();
         JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
         requestFactory.setReadTimeout(this.backend.getTimeout());
@@ -42,13 +51,23 @@ public class ModelClient {
     }
 
     /**
-     * Get a completion from the backend.
+     * Get a completion from the backend, through the model's circuit breaker.
      * @param request the request, addressed to a concrete model
      * @return the completion
      * @throws BackendException if the backend cannot be reached or answers with an error
+     * @throws ModelUnavailableException if the model's circuit is open
      */
-    @Traced(value = "gateway.model_call", kind = SpanKind.CLIENT)
-    public ChatCompletionResponse complete(ChatCompletionRequest request) {
+    @TracedInference(operation = "chat", provider = "openai")
+    public ChatCompletionResponse complete(@InferenceModel ChatCompletionRequest request) {
+        try {
+            return this.circuitBreakers.circuitBreaker(request.model()).executeSupplier(() -> call(request));
+        }
+        catch (CallNotPermittedException ex) {
+            throw new ModelUnavailableException(request.model());
+        }
+    }
+
+    private ChatCompletionResponse call(ChatCompletionRequest request) {
         ChatCompletionResponse response;
         try {
             response = this.restClient.post()

@@ -50,7 +50,7 @@ public class SimulatedModelController {
         if (!latency.isZero()) {
             Thread.sleep((long) (latency.toMillis() * (0.5 + random.nextDouble())));
         }
-        if (random.nextDouble() < this.simulator.getErrorRate()) {
+        if (random.nextDouble() < this.simulator.errorRate(request.model())) {
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Map.of("error", Map.of("message", "The simulated model is overloaded", "type", "server_error")));
         }
