@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #REQUESTS} ({@code status}: {@code success}, or {@code failure} when the
  * call threw) and the histogram {@value #LATENCY} for each routing call;</li>
  * <li>for the decision of a successful call: {@value #DECISIONS}, the histograms
- * {@value #CONFIDENCE} and {@value #UNCERTAINTY} (all by {@code target}) and
- * {@value #CANDIDATES}, incremented by the number of candidates (by
- * {@code batch_size_range});</li>
+ * {@value #CONFIDENCE} and {@value #UNCERTAINTY}, in percent with buckets of 10 to 100
+ * (all by {@code target}), and {@value #CANDIDATES}, incremented by the number of
+ * candidates (by {@code batch_size_range});</li>
  * <li>the histograms {@value #FEATURE_ENGINEERING_DURATION} (by {@code batch_size_range})
  * and {@value #MODEL_INFERENCE_DURATION} (by {@code model_type}).</li>
  * </ul>
@@ -52,13 +52,13 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
     public static final String DECISIONS = "inferlens.routing.decisions";
 
     /**
-     * Distribution of the confidence of decisions (Prometheus
+     * Distribution of the confidence of decisions, in percent (Prometheus
      * {@code inferlens_routing_confidence}).
      */
     public static final String CONFIDENCE = "inferlens.routing.confidence";
 
     /**
-     * Distribution of the uncertainty of decisions (Prometheus
+     * Distribution of the uncertainty of decisions, in percent (Prometheus
      * {@code inferlens_routing_uncertainty}).
      */
     public static final String UNCERTAINTY = "inferlens.routing.uncertainty";
@@ -92,7 +92,13 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
             Duration.ofSeconds(5), Duration.ofSeconds(10) };
 
-    private static final double[] PROBABILITY_BUCKETS = { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 };
+    /**
+     * Buckets of confidence and uncertainty, in percent: Micrometer's fixed-boundary
+     * histograms (Prometheus' among them) round each value up to a whole number before
+     * bucketing it, so that buckets of 0.1 to 1.0 would put every value but 0 in the last
+     * one. Whole-number boundaries in percent keep every value in its bucket.
+     */
+    private static final double[] PERCENT_BUCKETS = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
 
     private static final String SUCCESS = "success";
 
@@ -191,15 +197,23 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
         meters.decisions().increment();
         // Invalid values were replaced by NaN when the decision was recorded.
         if (!Double.isNaN(decision.confidence())) {
-            meters.confidence().record(decision.confidence());
+            meters.confidence().record(percent(decision.confidence()));
         }
         if (!Double.isNaN(decision.uncertainty())) {
-            meters.uncertainty().record(decision.uncertainty());
+            meters.uncertainty().record(percent(decision.uncertainty()));
         }
         int count = decision.candidateCount();
         if (count > 0) {
             this.candidates.get(BatchSizeRange.of(count)).increment(count);
         }
+    }
+
+    /**
+     * A value of {@code [0, 1]} in percent, rounded to 4 decimals so that floating-point
+     * noise ({@code 0.1 * 100 = 10.000000000000002}) does not move it to the next bucket.
+     */
+    static double percent(double value) {
+        return Math.rint(value * 1_000_000) / 10_000;
     }
 
     private void record(Timer timer, RoutingObservationContext context) {
@@ -218,13 +232,13 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
             .tag("target", target)
             .register(this.registry);
         DistributionSummary confidence = DistributionSummary.builder(CONFIDENCE)
-            .description("Confidence of routing decisions, from 0 to 1, by target picked")
-            .serviceLevelObjectives(PROBABILITY_BUCKETS)
+            .description("Confidence of routing decisions in percent (0.83 is 83), by target picked")
+            .serviceLevelObjectives(PERCENT_BUCKETS)
             .tag("target", target)
             .register(this.registry);
         DistributionSummary uncertainty = DistributionSummary.builder(UNCERTAINTY)
-            .description("Uncertainty of routing decisions, from 0 to 1, by target picked")
-            .serviceLevelObjectives(PROBABILITY_BUCKETS)
+            .description("Uncertainty of routing decisions in percent (0.12 is 12), by target picked")
+            .serviceLevelObjectives(PERCENT_BUCKETS)
             .tag("target", target)
             .register(this.registry);
         return new TargetMeters(decisions, confidence, uncertainty);
