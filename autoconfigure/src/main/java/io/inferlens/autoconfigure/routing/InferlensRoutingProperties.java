@@ -12,7 +12,7 @@ public class InferlensRoutingProperties {
 
     /**
      * Whether routing calls (@TracedRouting methods and RoutingRecorder) are observed:
-     * the routing_request span and its stages, and the inferlens.routing meters.
+     * the routing_request span and its stages, and their meters.
      */
     private boolean enabled = true;
 
