@@ -20,7 +20,9 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -216,8 +218,7 @@ class ExperimentsTests {
     void resultsGiveWeightsAndMarkTheControl() {
         ExperimentResults results = new DefaultExperiments(List.of(ROUTING)).results("routing-policy");
         assertThat(results.variants()).extracting(VariantResult::name, VariantResult::weight, VariantResult::control)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("control", 0.7, true),
-                    org.assertj.core.groups.Tuple.tuple("cheap-first", 0.3, false));
+            .containsExactly(tuple("control", 0.7, true), tuple("cheap-first", 0.3, false));
     }
 
     @Test
@@ -571,7 +572,7 @@ class ExperimentsTests {
     }
 
     private static void assertThatThrownByUnsupported(ExperimentDefinition definition) {
-        org.assertj.core.api.Assertions.assertThatExceptionOfType(UnsupportedOperationException.class)
+        assertThatExceptionOfType(UnsupportedOperationException.class)
             .isThrownBy(() -> definition.variants().put("c", 0.1));
     }
 
