@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.inferlens.sample.gateway.BackendException;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -62,15 +64,19 @@ class GatewayBackendFailureIntegrationTests {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             SpanData modelCall = this.spans.getFinishedSpanItems()
                 .stream()
-                .filter((span) -> span.getName().equals("gateway.model_call"))
+                .filter((span) -> span.getName().equals("chat sim-small"))
                 .findFirst()
                 .orElseThrow();
             assertThat(modelCall.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
             assertThat(modelCall.getEvents()).extracting((event) -> event.getName()).contains("exception");
+            assertThat(modelCall.getAttributes().get(AttributeKey.stringKey("error.type")))
+                .isEqualTo(BackendException.class.getName());
         });
         String scrape = client.get().uri("/actuator/prometheus").retrieve().body(String.class);
+        assertThat(scrape).containsPattern("(?m)^gen_ai_client_operation_duration_seconds_count\\{[^}]*error_type=\""
+                + BackendException.class.getName().replace(".", "\\.") + "\"[^}]*\\} 1");
         assertThat(scrape).containsPattern(
-                "(?m)^gateway_model_call_seconds_count\\{[^}]*error=\"BackendException\"[^}]*outcome=\"error\"[^}]*\\} 1");
+                "(?m)^inferlens_errors_total\\{error_type=\"BackendException\",operation=\"chat\"[^}]*\\} 1");
     }
 
 }

@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * @author Inferlens
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "server.address=127.0.0.1", "logging.level.org.springframework.web=debug" })
+        properties = { "server.address=127.0.0.1", "logging.level.org.springframework.web=debug",
+                "gateway.cache.size=0" })
 @AutoConfigureTracing
 @ExtendWith(OutputCaptureExtension.class)
 class GatewayExternalBackendIntegrationTests {

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * @author Inferlens
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "server.address=127.0.0.1", "gateway.simulator.latency=5ms" })
+        properties = { "server.address=127.0.0.1", "gateway.simulator.latency=5ms", "gateway.cache.size=0" })
 @AutoConfigureTracing
 @AutoConfigureMetrics
 @Import(SpanCollectionConfiguration.class)
@@ -109,17 +109,17 @@ class GatewayIntegrationTests {
 
     @Test
     void tracedOperationsHaveTimersOnPrometheus() {
-        long routesBefore = count(scrape(), "gateway_route_seconds_count");
-        long callsBefore = count(scrape(), "gateway_model_call_seconds_count");
+        String modelCalls = "gen_ai_client_operation_duration_seconds_count\\{[^}]*gen_ai_request_model=\"sim-small\"";
+        long routesBefore = count(scrape(), "gateway_route_seconds_count\\{[^}]*outcome=\"success\"");
+        long callsBefore = count(scrape(), modelCalls);
         chat("auto", "Hi there!", null);
         chat("auto", "Hello again!", null);
         String scrape = scrape();
-        assertThat(count(scrape, "gateway_route_seconds_count")).isEqualTo(routesBefore + 2);
-        assertThat(count(scrape, "gateway_model_call_seconds_count")).isEqualTo(callsBefore + 2);
+        assertThat(count(scrape, "gateway_route_seconds_count\\{[^}]*outcome=\"success\"")).isEqualTo(routesBefore + 2);
+        assertThat(count(scrape, modelCalls)).isEqualTo(callsBefore + 2);
         assertThat(scrape).containsPattern("(?m)^gateway_route_seconds_sum\\{[^}]*component=\"router\"[^}]*\\} ");
         assertThat(scrape).containsPattern("(?m)^gateway_route_seconds_max\\{");
-        assertThat(scrape).containsPattern("(?m)^gateway_model_call_seconds_sum\\{");
-        assertThat(scrape).containsPattern("(?m)^gateway_model_call_seconds_max\\{");
+        assertThat(scrape).containsPattern("(?m)^gen_ai_client_operation_duration_seconds_bucket\\{[^}]*le=\"0\\.01\"");
     }
 
     private String scrape() {
@@ -127,22 +127,22 @@ class GatewayIntegrationTests {
     }
 
     private static long count(String scrape, String series) {
-        Matcher matcher = Pattern.compile("(?m)^" + series + "\\{[^}]*outcome=\"success\"[^}]*\\} (\\d+)")
-            .matcher(scrape);
+        Matcher matcher = Pattern.compile("(?m)^" + series + "[^}]*\\} (\\d+)").matcher(scrape);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     @Test
     void oneTraceLinksServerRouterModelCallHttpClientAndBackendSpans() {
+        // The model call is a GenAI span named "{operation} {model}".
         chat("auto", "Hi there!", null);
         await().atMost(Duration.ofSeconds(10))
             .untilAsserted(() -> assertThat(this.spans.getFinishedSpanItems()).extracting(SpanData::getName)
-                .contains("http post /v1/chat/completions", "gateway.route", "gateway.model_call",
+                .contains("http post /v1/chat/completions", "gateway.route", "chat sim-small",
                         "http post /simulator/v1/chat/completions"));
         List<SpanData> finished = this.spans.getFinishedSpanItems();
         SpanData server = span(finished, "http post /v1/chat/completions", SpanKind.SERVER);
         SpanData router = span(finished, "gateway.route", SpanKind.INTERNAL);
-        SpanData modelCall = span(finished, "gateway.model_call", SpanKind.CLIENT);
+        SpanData modelCall = span(finished, "chat sim-small", SpanKind.CLIENT);
         SpanData httpClient = finished.stream()
             .filter((span) -> span.getKind() == SpanKind.CLIENT && span.getName().startsWith("http post"))
             .findFirst()

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,11 +20,14 @@ import org.jspecify.annotations.Nullable;
  * @param messages the conversation
  * @param maxTokens the largest number of tokens to generate, or {@code null}
  * @param stream must be absent or {@code false}: streaming is not supported
+ * @param user an identifier of the end user, which keeps the user's routing policy in the
+ * {@code routing-policy} experiment
  * @author Inferlens
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatCompletionRequest(@NotBlank String model, @NotEmpty List<@NotNull @Valid ChatMessage> messages,
-        @JsonProperty("max_tokens") @Positive @Max(32768) @Nullable Integer maxTokens, @Nullable Boolean stream) {
+        @JsonProperty("max_tokens") @Positive @Max(32768) @Nullable Integer maxTokens, @Nullable Boolean stream,
+        @Size(max = 256) @Nullable String user) {
 
     /**
      * Model name that asks the router to choose.
@@ -36,7 +40,7 @@ public record ChatCompletionRequest(@NotBlank String model, @NotEmpty List<@NotN
      * @return the request for that model
      */
     public ChatCompletionRequest withModel(String target) {
-        return new ChatCompletionRequest(target, this.messages, this.maxTokens, null);
+        return new ChatCompletionRequest(target, this.messages, this.maxTokens, null, null);
     }
 
 }

@@ -1,33 +1,53 @@
 package io.inferlens.sample.gateway;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 import io.inferlens.annotation.Traced;
+import io.inferlens.experiments.Experiments;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Routes each chat request to a lightweight or a powerful model by a complexity score
- * computed from the conversation, then calls the chosen model. A request that names a
- * model goes to that model.
+ * Answers a chat request: from the response cache when the same prompt was answered
+ * before, else through the model the {@link ModelRouter} picks (under the routing policy
+ * the {@code routing-policy} experiment assigns to the caller) or the model the request
+ * names. The experiment's outcome of a routed call is whether the model answered in full
+ * (finish reason {@code stop}).
  *
  * @author Inferlens
  */
 @Component
 public class ChatRouter {
 
-    private static final Pattern COMPLEX_CUES = Pattern
-        .compile("\\b(explain|analy[sz]e|compare|prove|derive|design|step by step|implement|debug|refactor|why)\\b");
+    /**
+     * The experiment comparing routing policies.
+     */
+    public static final String EXPERIMENT = "routing-policy";
+
+    private final ModelRouter modelRouter;
 
     private final ModelClient modelClient;
 
-    private final GatewayProperties properties;
+    private final ResponseCache cache;
 
-    public ChatRouter(ModelClient modelClient, GatewayProperties properties) {
+    private final @Nullable Experiments experiments;
+
+    /**
+     * Create the router. Without Inferlens' {@link Experiments} (when
+     * {@code inferlens.enabled=false}), every caller gets the {@code threshold} policy.
+     * @param modelRouter the router of automatic requests
+     * @param modelClient the client of the models
+     * @param cache the response cache
+     * @param experiments the experiments, if Inferlens provides them
+     */
+    public ChatRouter(ModelRouter modelRouter, ModelClient modelClient, ResponseCache cache,
+            ObjectProvider<Experiments> experiments) {
+        this.modelRouter = modelRouter;
         this.modelClient = modelClient;
-        this.properties = properties;
+        this.cache = cache;
+        this.experiments = experiments.getIfAvailable();
     }
 
     /**
@@ -37,43 +57,50 @@ public class ChatRouter {
      */
     @Traced(value = "gateway.route", attributes = @Traced.Attribute(key = "component", value = "router"))
     public RoutedCompletion route(ChatCompletionRequest request) {
+        Optional<RoutedCompletion> cached = this.cache.get(request);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
         RoutingDecision decision = decide(request);
-        ChatCompletionResponse response = this.modelClient.complete(request.withModel(decision.model()));
-        return new RoutedCompletion(decision, response);
+        ChatCompletionResponse response;
+        try {
+            response = this.modelClient.complete(request.withModel(decision.model()));
+        }
+        catch (RuntimeException ex) {
+            recordOutcome(decision, false);
+            throw ex;
+        }
+        recordOutcome(decision, "stop".equals(response.choices().get(0).finishReason()));
+        RoutedCompletion completion = new RoutedCompletion(decision, response);
+        this.cache.put(request, completion);
+        return completion;
     }
 
-    RoutingDecision decide(ChatCompletionRequest request) {
-        double complexity = complexity(request.messages());
+    private RoutingDecision decide(ChatCompletionRequest request) {
         if (!ChatCompletionRequest.AUTO.equalsIgnoreCase(request.model())) {
-            return new RoutingDecision(request.model(), "explicit", complexity, 1.0);
+            return RoutingDecision.explicit(request.model(), Features.of(request.messages()).complexity());
         }
-        double threshold = this.properties.getRouter().getThreshold();
-        boolean powerful = complexity >= threshold;
-        double margin = Math.abs(complexity - threshold) / Math.max(threshold, 1.0 - threshold);
-        double confidence = 0.5 + 0.5 * Math.min(1.0, margin);
-        GatewayProperties.Models models = this.properties.getModels();
-        return powerful ? new RoutingDecision(models.getPowerful(), "powerful", complexity, confidence)
-                : new RoutingDecision(models.getLightweight(), "lightweight", complexity, confidence);
+        String policy = (this.experiments != null) ? this.experiments.assign(EXPERIMENT, subject(request))
+                : "threshold";
+        return this.modelRouter.decide(request, policy);
     }
 
-    static double complexity(List<ChatMessage> messages) {
-        int words = 0;
-        int questions = 0;
-        boolean cue = false;
-        for (ChatMessage message : messages) {
-            if (!"user".equals(message.role())) {
-                continue;
-            }
-            String text = message.content().toLowerCase(Locale.ROOT);
-            words += text.isBlank() ? 0 : text.trim().split("\\s+").length;
-            questions += (int) text.chars().filter((c) -> c == '?').count();
-            cue = cue || COMPLEX_CUES.matcher(text).find();
+    private void recordOutcome(RoutingDecision decision, boolean success) {
+        if (this.experiments != null && !"explicit".equals(decision.policy())) {
+            this.experiments.recordOutcome(EXPERIMENT, decision.policy(), success);
         }
-        double score = 0.5 * Math.min(1.0, words / 120.0);
-        score += cue ? 0.5 : 0.0;
-        score += (questions > 1) ? 0.1 : 0.0;
-        score += (messages.size() > 6) ? 0.1 : 0.0;
-        return Math.min(1.0, score);
+    }
+
+    /**
+     * Who the request is for, so that a caller keeps its routing policy: the OpenAI
+     * {@code user} field, else the conversation's first message.
+     */
+    private static String subject(ChatCompletionRequest request) {
+        @Nullable String user = request.user();
+        if (user != null && !user.isBlank()) {
+            return user;
+        }
+        return request.messages().get(0).content();
     }
 
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.inferlens.inference.InferenceRecorder;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,14 +21,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class ResponseCache {
 
-    private final InferenceRecorder recorder;
+    private final @Nullable InferenceRecorder recorder;
 
     private final int size;
 
     private final Map<Key, RoutedCompletion> entries;
 
-    public ResponseCache(InferenceRecorder recorder, GatewayProperties properties) {
-        this.recorder = recorder;
+    public ResponseCache(ObjectProvider<InferenceRecorder> recorder, GatewayProperties properties) {
+        this.recorder = recorder.getIfAvailable();
         this.size = properties.getCache().getSize();
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -50,11 +51,13 @@ public class ResponseCache {
         synchronized (this.entries) {
             cached = this.entries.get(Key.of(request));
         }
-        if (cached != null) {
-            this.recorder.recordCacheHit();
-        }
-        else {
-            this.recorder.recordCacheMiss();
+        if (this.recorder != null) {
+            if (cached != null) {
+                this.recorder.recordCacheHit();
+            }
+            else {
+                this.recorder.recordCacheMiss();
+            }
         }
         return Optional.ofNullable(cached);
     }
