@@ -213,7 +213,15 @@ public class InferenceRecorder {
         try {
             Observation observation = Observation.createNotStarted(this.convention,
                     DefaultInferenceObservationConvention.INSTANCE, () -> context, this.registry);
-            return observation.isNoop() ? null : observation.start();
+            if (observation.isNoop()) {
+                return null;
+            }
+            // Observation applies the convention's contextual name only on stop: name the
+            // span now, so that samplers and handlers see its name from the start
+            InferenceObservationConvention convention = (this.convention != null) ? this.convention
+                    : DefaultInferenceObservationConvention.INSTANCE;
+            observation.contextualName(convention.getContextualName(context));
+            return observation.start();
         }
         catch (RuntimeException | LinkageError ex) {
             failed("start", ex);
