@@ -26,7 +26,7 @@ public final class ContentCapture {
     private static final Pattern SECRETS = Pattern
         .compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+" + "|\\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}"
                 + "|((?:api[_-]?key|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|authorization)"
-                + "[\"']?\\s*[:=]\\s*[\"']?)([^\"'\\s,;}&]+)");
+                + "[\"']?\\s*[:=]\\s*[\"']?(?:(?:basic|bearer|digest|negotiate|token)\\s+)?)([^\"'\\s,;}&]+)");
 
     private final boolean enabled;
 
@@ -35,9 +35,15 @@ public final class ContentCapture {
     /**
      * Create a capture policy.
      * @param enabled whether to capture content
-     * @param maxLength the maximum length of captured text, in characters
+     * @param maxLength the maximum length of captured text, in characters, an ellipsis
+     * included
+     * @throws IllegalArgumentException if content is captured and the maximum length is
+     * less than 1
      */
     public ContentCapture(boolean enabled, int maxLength) {
+        if (enabled && maxLength < 1) {
+            throw new IllegalArgumentException("The maximum content length must be at least 1, was " + maxLength);
+        }
         this.enabled = enabled;
         this.maxLength = maxLength;
     }
@@ -61,7 +67,15 @@ public final class ContentCapture {
             return null;
         }
         String masked = mask(String.valueOf(value));
-        return (masked.length() > this.maxLength) ? masked.substring(0, this.maxLength) + "…" : masked;
+        if (masked.length() <= this.maxLength) {
+            return masked;
+        }
+        // the ellipsis counts in the maximum length; never split a surrogate pair
+        int end = this.maxLength - 1;
+        if (end > 0 && Character.isHighSurrogate(masked.charAt(end - 1))) {
+            end--;
+        }
+        return masked.substring(0, end) + "…";
     }
 
     /**

@@ -145,13 +145,20 @@ public class InferenceRecorder {
         try {
             InferenceObservationContext context = method.newContext(arguments, this.defaultProvider);
             inference = new Inference(this, start(context), context);
-            if (this.contentCapture.isEnabled()) {
-                inference.input(method.input(arguments));
-            }
         }
         catch (RuntimeException | LinkageError ex) {
             failed("start", ex);
             return invocation.proceed();
+        }
+        if (this.contentCapture.isEnabled()) {
+            try {
+                inference.input(method.input(arguments));
+            }
+            catch (RuntimeException ex) {
+                // an argument's toString() may throw; the observation is started and
+                // must still be stopped, so the call goes on observed
+                failed("capture the input of", ex);
+            }
         }
         Object result;
         try (Inference.Scope scope = inference.openScope()) {
@@ -171,13 +178,17 @@ public class InferenceRecorder {
                 case COMPLETION_STAGE:
                     if (result instanceof CompletionStage<?> stage) {
                         stage.whenComplete((value, error) -> {
-                            if (error != null) {
-                                inference.error(unwrap(error));
+                            try {
+                                if (error != null) {
+                                    inference.error(unwrap(error));
+                                }
+                                else {
+                                    inference.result(value);
+                                }
                             }
-                            else {
-                                inference.result(value);
+                            finally {
+                                inference.stop();
                             }
-                            inference.stop();
                         });
                         return result;
                     }
@@ -202,7 +213,15 @@ public class InferenceRecorder {
         try {
             Observation observation = Observation.createNotStarted(this.convention,
                     DefaultInferenceObservationConvention.INSTANCE, () -> context, this.registry);
-            return observation.isNoop() ? null : observation.start();
+            if (observation.isNoop()) {
+                return null;
+            }
+            // Observation applies the convention's contextual name only on stop: name the
+            // span now, so that samplers and handlers see its name from the start
+            InferenceObservationConvention convention = (this.convention != null) ? this.convention
+                    : DefaultInferenceObservationConvention.INSTANCE;
+            observation.contextualName(convention.getContextualName(context));
+            return observation.start();
         }
         catch (RuntimeException | LinkageError ex) {
             failed("start", ex);
@@ -265,7 +284,14 @@ public class InferenceRecorder {
     }
 
     @Nullable String capture(@Nullable Object content) {
-        return this.contentCapture.capture(content);
+        try {
+            return this.contentCapture.capture(content);
+        }
+        catch (RuntimeException | LinkageError ex) {
+            // the content's toString() is the caller's code and may throw
+            failed("capture the content of", ex);
+            return null;
+        }
     }
 
     private void failed(String action, Throwable ex) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * The response may be a {@link Map} (parsed JSON), or a record or bean with accessors
  * named after the fields, in camel case ({@code usage()}, {@code getUsage()},
  * {@code promptTokens()}, {@code getPromptTokens()}) or as in the JSON
- * ({@code prompt_tokens()}). Accessors are looked up once per class.
+ * ({@code prompt_tokens()}), possibly returning an {@link Optional} as the official
+ * openai-java SDK's do. Accessors are looked up once per class.
  *
  * @author Inferlens
  */
@@ -116,7 +118,9 @@ public class OpenAiTokenUsageExtractor implements TokenUsageExtractor {
             return null;
         }
         try {
-            return accessor.invoke(source);
+            Object value = accessor.invoke(source);
+            // the official openai-java SDK returns optional fields as Optional
+            return (value instanceof Optional<?> optional) ? optional.orElse(null) : value;
         }
         catch (ReflectiveOperationException ex) {
             return null;

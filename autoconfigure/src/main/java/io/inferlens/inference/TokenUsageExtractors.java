@@ -36,9 +36,23 @@ public final class TokenUsageExtractors {
      * @return the extractors
      */
     public static List<TokenUsageExtractor> builtIn() {
+        return builtIn(null);
+    }
+
+    /**
+     * The built-in extractors, with Spring AI's only when its {@code ChatResponse} is
+     * visible to the given class loader (an application context's, say) as well as to
+     * Inferlens'.
+     * @param classLoader the class loader of the application, or {@code null} for
+     * Inferlens' own
+     * @return the extractors
+     */
+    public static List<TokenUsageExtractor> builtIn(@Nullable ClassLoader classLoader) {
         TokenUsageExtractor provider = (result) -> (result instanceof TokenUsageProvider usage) ? usage.getTokenUsage()
                 : null;
-        if (isPresent("org.springframework.ai.chat.model.ChatResponse")) {
+        String springAi = "org.springframework.ai.chat.model.ChatResponse";
+        if (isPresent(springAi, TokenUsageExtractors.class.getClassLoader())
+                && (classLoader == null || isPresent(springAi, classLoader))) {
             return List.of(provider, new SpringAiTokenUsageExtractor(), new OpenAiTokenUsageExtractor());
         }
         return List.of(provider, new OpenAiTokenUsageExtractor());
@@ -79,9 +93,9 @@ public final class TokenUsageExtractors {
         }
     }
 
-    private static boolean isPresent(String className) {
+    private static boolean isPresent(String className, @Nullable ClassLoader classLoader) {
         try {
-            Class.forName(className, false, TokenUsageExtractors.class.getClassLoader());
+            Class.forName(className, false, classLoader);
             return true;
         }
         catch (ClassNotFoundException | LinkageError ex) {

@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of the observation of generative AI model calls: the
@@ -60,9 +61,10 @@ public final class InferenceAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TokenUsageExtractors tokenUsageExtractors(ObjectProvider<TokenUsageExtractor> extractors) {
+    TokenUsageExtractors tokenUsageExtractors(ObjectProvider<TokenUsageExtractor> extractors,
+            ResourceLoader resourceLoader) {
         List<TokenUsageExtractor> all = new ArrayList<>(extractors.orderedStream().toList());
-        all.addAll(TokenUsageExtractors.builtIn());
+        all.addAll(TokenUsageExtractors.builtIn(resourceLoader.getClassLoader()));
         return new TokenUsageExtractors(all);
     }
 
