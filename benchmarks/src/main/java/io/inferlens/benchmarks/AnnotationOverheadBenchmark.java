@@ -14,9 +14,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Per-call cost of a trivial bean method: plain, under {@code @Traced} unsampled and
- * sampled, under Micrometer's {@code @Observed} sampled, and under {@code @Timed}. Each
- * benchmark uses its own state, hence its own application context. Sampled spans go to a
- * {@link CountingSpanExporter} through Boot's batch span processor.
+ * sampled, under Micrometer's {@code @Observed} sampled, and under {@code @Timed}; and of
+ * a model call that returns a prebuilt response, under {@code @TracedInference} unsampled
+ * and sampled, token extraction and cost included. Each benchmark uses its own state,
+ * hence its own application context. Sampled spans go to a {@link CountingSpanExporter}
+ * through Boot's batch span processor.
  *
  * @author Inferlens
  */
@@ -30,6 +32,8 @@ public class AnnotationOverheadBenchmark {
 
     // Not final, so that the JIT cannot fold the call into a constant.
     private long input = 42;
+
+    private InferenceWork.ChatRequest request = new InferenceWork.ChatRequest(InferenceWork.MODEL, "Say hello.");
 
     @Benchmark
     public long plain(PlainState state) {
@@ -56,11 +60,21 @@ public class AnnotationOverheadBenchmark {
         return state.work.work(this.input);
     }
 
+    @Benchmark
+    public InferenceWork.ChatResponse inferenceUnsampled(InferenceUnsampledState state) {
+        return state.inference.chat(this.request);
+    }
+
+    @Benchmark
+    public InferenceWork.ChatResponse inferenceSampled(InferenceSampledState state) {
+        return state.inference.chat(this.request);
+    }
+
     /**
      * Context of {@link Variant#PLAIN}.
      */
     @State(Scope.Benchmark)
-    public static class PlainState extends ApplicationContextState {
+    public static class PlainState extends WorkContextState {
 
         public PlainState() {
             super(Variant.PLAIN);
@@ -72,7 +86,7 @@ public class AnnotationOverheadBenchmark {
      * Context of {@link Variant#TRACED_UNSAMPLED}.
      */
     @State(Scope.Benchmark)
-    public static class TracedUnsampledState extends ApplicationContextState {
+    public static class TracedUnsampledState extends WorkContextState {
 
         public TracedUnsampledState() {
             super(Variant.TRACED_UNSAMPLED);
@@ -84,7 +98,7 @@ public class AnnotationOverheadBenchmark {
      * Context of {@link Variant#TRACED_SAMPLED}.
      */
     @State(Scope.Benchmark)
-    public static class TracedSampledState extends ApplicationContextState {
+    public static class TracedSampledState extends WorkContextState {
 
         public TracedSampledState() {
             super(Variant.TRACED_SAMPLED);
@@ -96,7 +110,7 @@ public class AnnotationOverheadBenchmark {
      * Context of {@link Variant#OBSERVED_SAMPLED}.
      */
     @State(Scope.Benchmark)
-    public static class ObservedSampledState extends ApplicationContextState {
+    public static class ObservedSampledState extends WorkContextState {
 
         public ObservedSampledState() {
             super(Variant.OBSERVED_SAMPLED);
@@ -108,10 +122,34 @@ public class AnnotationOverheadBenchmark {
      * Context of {@link Variant#TIMED}.
      */
     @State(Scope.Benchmark)
-    public static class TimedState extends ApplicationContextState {
+    public static class TimedState extends WorkContextState {
 
         public TimedState() {
             super(Variant.TIMED);
+        }
+
+    }
+
+    /**
+     * Context of {@link Variant#INFERENCE_UNSAMPLED}.
+     */
+    @State(Scope.Benchmark)
+    public static class InferenceUnsampledState extends InferenceContextState {
+
+        public InferenceUnsampledState() {
+            super(Variant.INFERENCE_UNSAMPLED);
+        }
+
+    }
+
+    /**
+     * Context of {@link Variant#INFERENCE_SAMPLED}.
+     */
+    @State(Scope.Benchmark)
+    public static class InferenceSampledState extends InferenceContextState {
+
+        public InferenceSampledState() {
+            super(Variant.INFERENCE_SAMPLED);
         }
 
     }

@@ -3,16 +3,19 @@ package io.inferlens.benchmarks;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link SpanExporter} that sends nothing anywhere, so that sampled benchmarks pay for
  * recording and batching spans but not for a network. It counts what it is given, which
- * proves that a sampled benchmark really sampled.
+ * proves that a sampled benchmark really sampled, and keeps the first span, whose
+ * attributes show what a sampled call records.
  *
  * @author Inferlens
  */
@@ -24,9 +27,14 @@ public class CountingSpanExporter implements SpanExporter {
 
     private final Set<String> names = ConcurrentHashMap.newKeySet();
 
+    private final AtomicReference<@Nullable SpanData> first = new AtomicReference<>();
+
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
         this.exported.add(spans.size());
+        if (this.first.get() == null && !spans.isEmpty()) {
+            this.first.compareAndSet(null, spans.iterator().next());
+        }
         if (this.names.size() < MAX_NAMES) {
             for (SpanData span : spans) {
                 this.names.add(span.getName());
@@ -59,6 +67,14 @@ public class CountingSpanExporter implements SpanExporter {
      */
     public Set<String> getNames() {
         return Set.copyOf(this.names);
+    }
+
+    /**
+     * The first span exported.
+     * @return the span, or {@code null} if none was exported
+     */
+    public @Nullable SpanData getFirst() {
+        return this.first.get();
     }
 
 }

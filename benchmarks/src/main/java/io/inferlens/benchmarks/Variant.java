@@ -1,14 +1,17 @@
 package io.inferlens.benchmarks;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import io.inferlens.inference.TracedInferencePointcutAdvisor;
 import io.inferlens.traced.TracedPointcutAdvisor;
 import io.micrometer.core.aop.TimedAspect;
 import io.micrometer.observation.aop.ObservedAspect;
 
 /**
- * A benchmarked configuration: the {@link Work} bean, the properties of its application
- * context, and what that context must have for the figures to be trusted.
+ * A benchmarked configuration: the bean to call (a {@link Work}, or the
+ * {@link InferenceWork} model call), the properties of its application context, and what
+ * that context must have for the figures to be trusted.
  *
  * @author Inferlens
  */
@@ -44,7 +47,23 @@ enum Variant {
      * Micrometer's {@code @Timed} through Boot's {@code TimedAspect}: a timer, no span.
      */
     TIMED(TimedWork.class, List.of("management.observations.annotations.enabled=true"), List.of(TimedAspect.class),
-            List.of(), true, false, true);
+            List.of(), true, false, true),
+
+    /**
+     * {@code @TracedInference} with nothing sampled: observation, unsampled span, and the
+     * GenAI metrics with the tokens and the cost read from the response.
+     */
+    INFERENCE_UNSAMPLED(InferenceWork.class, withPrices("management.tracing.sampling.probability=0.0"),
+            List.of(TracedInferencePointcutAdvisor.class), List.of(ObservedAspect.class, TimedAspect.class), true,
+            false, true),
+
+    /**
+     * {@code @TracedInference} with every span sampled and exported, with its GenAI
+     * attributes, and the GenAI metrics with the tokens and the cost.
+     */
+    INFERENCE_SAMPLED(InferenceWork.class, withPrices("management.tracing.sampling.probability=1.0"),
+            List.of(TracedInferencePointcutAdvisor.class), List.of(ObservedAspect.class, TimedAspect.class), true, true,
+            true);
 
     /**
      * Properties of every variant: quiet, nothing beyond what is measured.
@@ -53,7 +72,7 @@ enum Variant {
             "spring.main.banner-mode=off", "spring.main.log-startup-info=false", "spring.jmx.enabled=false",
             "logging.level.root=warn");
 
-    private final Class<? extends Work> workType;
+    private final Class<?> beanType;
 
     private final List<String> properties;
 
@@ -67,9 +86,9 @@ enum Variant {
 
     private final boolean timed;
 
-    Variant(Class<? extends Work> workType, List<String> properties, List<Class<?>> requiredBeans,
-            List<Class<?>> absentBeans, boolean proxied, boolean sampled, boolean timed) {
-        this.workType = workType;
+    Variant(Class<?> beanType, List<String> properties, List<Class<?>> requiredBeans, List<Class<?>> absentBeans,
+            boolean proxied, boolean sampled, boolean timed) {
+        this.beanType = beanType;
         this.properties = properties;
         this.requiredBeans = requiredBeans;
         this.absentBeans = absentBeans;
@@ -79,11 +98,21 @@ enum Variant {
     }
 
     /**
-     * Type of the {@link Work} bean.
-     * @return the work type
+     * Type of the bean to call: a {@link Work}, or {@link InferenceWork}.
+     * @return the bean type
      */
-    Class<? extends Work> getWorkType() {
-        return this.workType;
+    Class<?> getBeanType() {
+        return this.beanType;
+    }
+
+    /**
+     * Whether the bean is the {@link InferenceWork} model call, whose span is named
+     * {@link InferenceWork#SPAN_NAME}, whose timer is the GenAI duration histogram, and
+     * whose calls must record tokens and a cost.
+     * @return whether the variant observes a model call
+     */
+    boolean isInference() {
+        return this.beanType == InferenceWork.class;
     }
 
     /**
@@ -111,7 +140,7 @@ enum Variant {
     }
 
     /**
-     * Whether the {@link Work} bean must be an AOP proxy.
+     * Whether the bean must be an AOP proxy.
      * @return whether the bean is advised
      */
     boolean isProxied() {
@@ -127,11 +156,18 @@ enum Variant {
     }
 
     /**
-     * Whether every call must be counted by a timer named after the operation.
+     * Whether every call must be counted by a timer: named after the operation, or the
+     * GenAI duration histogram of a model call.
      * @return whether calls are timed
      */
     boolean isTimed() {
         return this.timed;
+    }
+
+    private static List<String> withPrices(String... properties) {
+        List<String> all = new ArrayList<>(List.of(properties));
+        all.addAll(InferenceWork.PRICING_PROPERTIES);
+        return List.copyOf(all);
     }
 
 }
