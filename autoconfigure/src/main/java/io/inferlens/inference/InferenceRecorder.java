@@ -1,10 +1,10 @@
 package io.inferlens.inference;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
+import io.inferlens.observation.FailureLog;
+import io.inferlens.observation.GuardedObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -43,7 +43,7 @@ public class InferenceRecorder {
 
     private final CacheMetrics cacheMetrics;
 
-    private volatile boolean failureLogged;
+    private final GuardedObservations guarded;
 
     /**
      * Create a recorder.
@@ -58,6 +58,8 @@ public class InferenceRecorder {
             TokenUsageExtractors extractors, ContentCapture contentCapture, String defaultProvider,
             CacheMetrics cacheMetrics) {
         this.registry = registry;
+        this.guarded = new GuardedObservations(registry,
+                new FailureLog(logger, "Failed to %s the observation of a model call; the call itself is unaffected"));
         this.convention = convention;
         this.extractors = extractors;
         this.contentCapture = contentCapture;
@@ -126,7 +128,7 @@ public class InferenceRecorder {
             this.cacheMetrics.record(hit);
         }
         catch (RuntimeException ex) {
-            failed("count a cache lookup for", ex);
+            this.guarded.failed("count a cache lookup for", ex);
         }
     }
 
@@ -147,7 +149,7 @@ public class InferenceRecorder {
             inference = new Inference(this, start(context), context);
         }
         catch (RuntimeException | LinkageError ex) {
-            failed("start", ex);
+            this.guarded.failed("start", ex);
             return invocation.proceed();
         }
         if (this.contentCapture.isEnabled()) {
@@ -157,7 +159,7 @@ public class InferenceRecorder {
             catch (RuntimeException ex) {
                 // an argument's toString() may throw; the observation is started and
                 // must still be stopped, so the call goes on observed
-                failed("capture the input of", ex);
+                this.guarded.failed("capture the input of", ex);
             }
         }
         Object result;
@@ -180,7 +182,7 @@ public class InferenceRecorder {
                         stage.whenComplete((value, error) -> {
                             try {
                                 if (error != null) {
-                                    inference.error(unwrap(error));
+                                    inference.error(GuardedObservations.unwrap(error));
                                 }
                                 else {
                                     inference.result(value);
@@ -203,7 +205,7 @@ public class InferenceRecorder {
             }
         }
         catch (RuntimeException | LinkageError ex) {
-            failed("observe the result of", ex);
+            this.guarded.failed("observe the result of", ex);
         }
         inference.stop();
         return result;
@@ -224,59 +226,23 @@ public class InferenceRecorder {
             return observation.start();
         }
         catch (RuntimeException | LinkageError ex) {
-            failed("start", ex);
+            this.guarded.failed("start", ex);
             return null;
         }
     }
 
     Inference.Scope openScope(Observation observation) {
-        Observation.Scope enclosing = this.registry.getCurrentObservationScope();
-        try {
-            Observation.Scope scope = observation.openScope();
-            return () -> closeScope(scope, enclosing);
-        }
-        catch (RuntimeException | LinkageError ex) {
-            failed("open a scope for", ex);
-            restore(enclosing);
-            return Inference.Scope.NOOP;
-        }
-    }
-
-    private void closeScope(Observation.Scope scope, Observation.@Nullable Scope enclosing) {
-        try {
-            scope.close();
-        }
-        catch (RuntimeException | LinkageError ex) {
-            failed("close the scope of", ex);
-            restore(enclosing);
-        }
-    }
-
-    private void restore(Observation.@Nullable Scope enclosing) {
-        try {
-            this.registry.setCurrentObservationScope(enclosing);
-        }
-        catch (RuntimeException | LinkageError ex) {
-            failed("restore the enclosing scope of", ex);
-        }
+        Observation.Scope enclosing = this.guarded.currentScope();
+        Observation.Scope scope = this.guarded.openScope(observation, enclosing);
+        return () -> this.guarded.closeScope(scope, enclosing);
     }
 
     void error(Observation observation, Throwable error) {
-        try {
-            observation.error(error);
-        }
-        catch (RuntimeException | LinkageError ex) {
-            failed("record the error of", ex);
-        }
+        this.guarded.error(observation, error);
     }
 
     void stop(Observation observation) {
-        try {
-            observation.stop();
-        }
-        catch (RuntimeException | LinkageError ex) {
-            failed("stop", ex);
-        }
+        this.guarded.stop(observation);
     }
 
     @Nullable TokenUsage extract(@Nullable Object result) {
@@ -289,29 +255,9 @@ public class InferenceRecorder {
         }
         catch (RuntimeException | LinkageError ex) {
             // the content's toString() is the caller's code and may throw
-            failed("capture the content of", ex);
+            this.guarded.failed("capture the content of", ex);
             return null;
         }
-    }
-
-    private void failed(String action, Throwable ex) {
-        if (!this.failureLogged) {
-            this.failureLogged = true;
-            logger.warn("Failed to " + action + " the observation of a model call; the call itself is unaffected"
-                    + " (further failures are logged at DEBUG)", ex);
-        }
-        else if (logger.isDebugEnabled()) {
-            logger.debug("Failed to " + action + " the observation of a model call", ex);
-        }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
     }
 
     /**

@@ -4,11 +4,8 @@ import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
 import io.inferlens.annotation.TracedInference;
-import org.aopalliance.aop.Advice;
-import org.jspecify.annotations.Nullable;
+import io.inferlens.observation.LazyAdvicePointcutAdvisor;
 
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.annotation.AnnotationUtils;
 
@@ -20,13 +17,7 @@ import org.springframework.core.annotation.AnnotationUtils;
  *
  * @author Inferlens
  */
-public class TracedInferencePointcutAdvisor extends AbstractPointcutAdvisor {
-
-    private final transient Supplier<? extends TracedInferenceInterceptor> interceptor;
-
-    private final transient Pointcut pointcut = new TracedInferencePointcut();
-
-    private transient volatile @Nullable Advice advice;
+public class TracedInferencePointcutAdvisor extends LazyAdvicePointcutAdvisor {
 
     /**
      * Create an advisor that obtains its interceptor when it is first needed, so that
@@ -35,22 +26,7 @@ public class TracedInferencePointcutAdvisor extends AbstractPointcutAdvisor {
      * @param interceptor supplies the interceptor, once
      */
     public TracedInferencePointcutAdvisor(Supplier<? extends TracedInferenceInterceptor> interceptor) {
-        this.interceptor = interceptor;
-    }
-
-    @Override
-    public Pointcut getPointcut() {
-        return this.pointcut;
-    }
-
-    @Override
-    public Advice getAdvice() {
-        Advice advice = this.advice;
-        if (advice == null) {
-            advice = this.interceptor.get();
-            this.advice = advice;
-        }
-        return advice;
+        super(new TracedInferencePointcut(), interceptor);
     }
 
     private static final class TracedInferencePointcut extends StaticMethodMatcherPointcut {

@@ -4,12 +4,9 @@ import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
 import io.inferlens.annotation.TracedRouting;
-import org.aopalliance.aop.Advice;
-import org.jspecify.annotations.Nullable;
+import io.inferlens.observation.LazyAdvicePointcutAdvisor;
 
 import org.springframework.aop.MethodMatcher;
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.aop.support.annotation.AnnotationMethodMatcher;
 
@@ -20,13 +17,7 @@ import org.springframework.aop.support.annotation.AnnotationMethodMatcher;
  *
  * @author Inferlens
  */
-public class RoutingPointcutAdvisor extends AbstractPointcutAdvisor {
-
-    private final transient Supplier<? extends RoutingMethodInterceptor> interceptor;
-
-    private final transient Pointcut pointcut = new TracedRoutingPointcut();
-
-    private transient volatile @Nullable Advice advice;
+public class RoutingPointcutAdvisor extends LazyAdvicePointcutAdvisor {
 
     /**
      * Create an advisor for the given interceptor.
@@ -44,22 +35,7 @@ public class RoutingPointcutAdvisor extends AbstractPointcutAdvisor {
      * @param interceptor supplies the interceptor, once
      */
     public RoutingPointcutAdvisor(Supplier<? extends RoutingMethodInterceptor> interceptor) {
-        this.interceptor = interceptor;
-    }
-
-    @Override
-    public Pointcut getPointcut() {
-        return this.pointcut;
-    }
-
-    @Override
-    public Advice getAdvice() {
-        Advice advice = this.advice;
-        if (advice == null) {
-            advice = this.interceptor.get();
-            this.advice = advice;
-        }
-        return advice;
+        super(new TracedRoutingPointcut(), interceptor);
     }
 
     private static final class TracedRoutingPointcut extends StaticMethodMatcherPointcut {

@@ -1,10 +1,10 @@
 package io.inferlens.routing;
 
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
+import io.inferlens.observation.FailureLog;
+import io.inferlens.observation.GuardedObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.ObservationView;
@@ -45,13 +45,12 @@ public class RoutingRecorder {
 
     private final RoutingDecisionExtractor[] extractors;
 
-    private final FailureLog instrumentationFailures = new FailureLog(
-            "Failed to %s the observation of a routing call; the call itself is unaffected");
+    private final GuardedObservations guarded;
 
-    private final FailureLog extractorFailures = new FailureLog(
+    private final FailureLog extractorFailures = new FailureLog(logger,
             "Failed to extract the decision of a routing call (%s); the routing call is unaffected");
 
-    private final FailureLog invalidDecisions = new FailureLog(
+    private final FailureLog invalidDecisions = new FailureLog(logger,
             "Invalid routing decision %s: confidence and uncertainty must be in [0, 1], the target not empty and"
                     + " the candidate count not negative; invalid values are not recorded");
 
@@ -74,6 +73,8 @@ public class RoutingRecorder {
     public RoutingRecorder(ObservationRegistry registry, @Nullable RoutingObservationConvention convention,
             List<? extends RoutingDecisionExtractor> extractors) {
         this.registry = registry;
+        this.guarded = new GuardedObservations(registry, new FailureLog(logger,
+                "Failed to %s the observation of a routing call; the call itself is unaffected"));
         RoutingStage[] stages = RoutingStage.values();
         this.customConventions = new RoutingObservationConvention[stages.length];
         this.defaultConventions = new RoutingObservationConvention[stages.length];
@@ -212,7 +213,7 @@ public class RoutingRecorder {
             }
         }
         catch (RuntimeException ex) {
-            this.instrumentationFailures.log("record the decision in", ex);
+            this.guarded.failed("record the decision in", ex);
         }
     }
 
@@ -237,8 +238,8 @@ public class RoutingRecorder {
         if (observation == null) {
             return call.call();
         }
-        Observation.Scope enclosing = this.registry.getCurrentObservationScope();
-        Observation.Scope scope = openScope(observation, enclosing);
+        Observation.Scope enclosing = this.guarded.currentScope();
+        Observation.Scope scope = this.guarded.openScope(observation, enclosing);
         try {
             T result = call.call();
             if (context.getStage() == RoutingStage.REQUEST) {
@@ -247,14 +248,14 @@ public class RoutingRecorder {
             return result;
         }
         catch (Throwable ex) {
-            recordError(observation, ex);
+            this.guarded.error(observation, ex);
             throw ex;
         }
         finally {
             // Stopped while its scope is still open, as TracedObserver does, so that
             // handlers acting on stop find its span current.
-            stop(observation);
-            closeScope(scope, enclosing);
+            this.guarded.stop(observation);
+            this.guarded.closeScope(scope, enclosing);
         }
     }
 
@@ -264,37 +265,37 @@ public class RoutingRecorder {
         if (observation == null) {
             return call.call();
         }
-        Observation.Scope enclosing = this.registry.getCurrentObservationScope();
-        Observation.Scope scope = openScope(observation, enclosing);
+        Observation.Scope enclosing = this.guarded.currentScope();
+        Observation.Scope scope = this.guarded.openScope(observation, enclosing);
         T result;
         try {
             result = call.call();
         }
         catch (Throwable ex) {
-            recordError(observation, ex);
-            stop(observation);
-            closeScope(scope, enclosing);
+            this.guarded.error(observation, ex);
+            this.guarded.stop(observation);
+            this.guarded.closeScope(scope, enclosing);
             throw ex;
         }
-        closeScope(scope, enclosing);
+        this.guarded.closeScope(scope, enclosing);
         if (!(result instanceof CompletionStage<?> stage)) {
-            stop(observation);
+            this.guarded.stop(observation);
             return result;
         }
         try {
             stage.whenComplete((value, error) -> {
                 if (error != null) {
-                    recordError(observation, unwrap(error));
+                    this.guarded.error(observation, GuardedObservations.unwrap(error));
                 }
                 else {
                     decideFromResult(context, value);
                 }
-                stop(observation);
+                this.guarded.stop(observation);
             });
         }
         catch (Throwable ex) {
-            this.instrumentationFailures.log("await the completion of", ex);
-            stop(observation);
+            this.guarded.failed("await the completion of", ex);
+            this.guarded.stop(observation);
         }
         return result;
     }
@@ -307,7 +308,7 @@ public class RoutingRecorder {
                     () -> context, this.registry);
         }
         catch (Throwable ex) {
-            this.instrumentationFailures.log("create", ex);
+            this.guarded.failed("create", ex);
             return null;
         }
         if (observation.isNoop()) {
@@ -317,8 +318,8 @@ public class RoutingRecorder {
             return observation.start();
         }
         catch (Throwable ex) {
-            this.instrumentationFailures.log("start", ex);
-            stop(observation);
+            this.guarded.failed("start", ex);
+            this.guarded.stop(observation);
             return null;
         }
     }
@@ -404,67 +405,6 @@ public class RoutingRecorder {
         return value >= 0.0 && value <= 1.0;
     }
 
-    private Observation.Scope openScope(Observation observation, Observation.@Nullable Scope enclosing) {
-        try {
-            return observation.openScope();
-        }
-        catch (Throwable ex) {
-            this.instrumentationFailures.log("open a scope for", ex);
-            restore(enclosing);
-            return Observation.Scope.NOOP;
-        }
-    }
-
-    private void recordError(Observation observation, Throwable error) {
-        try {
-            observation.error(error);
-        }
-        catch (Throwable ex) {
-            this.instrumentationFailures.log("record the error of", ex);
-        }
-    }
-
-    private void closeScope(Observation.Scope scope, Observation.@Nullable Scope enclosing) {
-        try {
-            scope.close();
-        }
-        catch (Throwable ex) {
-            this.instrumentationFailures.log("close the scope of", ex);
-            restore(enclosing);
-        }
-    }
-
-    /**
-     * Put back the observation scope that was current before a scope failed to open or
-     * close, so that no stopped observation stays current on a pooled thread.
-     */
-    private void restore(Observation.@Nullable Scope enclosing) {
-        try {
-            this.registry.setCurrentObservationScope(enclosing);
-        }
-        catch (Throwable ex) {
-            this.instrumentationFailures.log("restore the enclosing scope of", ex);
-        }
-    }
-
-    private void stop(Observation observation) {
-        try {
-            observation.stop();
-        }
-        catch (Throwable ex) {
-            this.instrumentationFailures.log("stop", ex);
-        }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
-    }
-
     /**
      * A routing call or one of its stages: a {@link java.util.function.Supplier} or a
      * {@link java.util.concurrent.Callable} that may throw a checked exception of a given
@@ -483,31 +423,6 @@ public class RoutingRecorder {
          * @throws E the exception of the call
          */
         T call() throws E;
-
-    }
-
-    /**
-     * Logs the first failure of a kind at WARN and the next ones at DEBUG.
-     */
-    private static final class FailureLog {
-
-        private final String format;
-
-        private volatile boolean logged;
-
-        FailureLog(String format) {
-            this.format = format;
-        }
-
-        void log(String detail, @Nullable Throwable ex) {
-            if (!this.logged) {
-                this.logged = true;
-                logger.warn(String.format(this.format, detail) + " (further occurrences are logged at DEBUG)", ex);
-            }
-            else if (logger.isDebugEnabled()) {
-                logger.debug(String.format(this.format, detail), ex);
-            }
-        }
 
     }
 

@@ -2,12 +2,12 @@ package io.inferlens.traced;
 
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 
+import io.inferlens.observation.FailureLog;
+import io.inferlens.observation.GuardedObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -38,14 +38,14 @@ public class TracedObserver {
 
     private final @Nullable TracedObservationConvention convention;
 
+    private final GuardedObservations guarded;
+
     private final ClassValue<Map<Method, Object>> methods = new ClassValue<>() {
         @Override
         protected Map<Method, Object> computeValue(Class<?> type) {
             return new ConcurrentHashMap<>();
         }
     };
-
-    private volatile boolean failureLogged;
 
     /**
      * Create an observer.
@@ -56,6 +56,8 @@ public class TracedObserver {
     public TracedObserver(ObservationRegistry registry, @Nullable TracedObservationConvention convention) {
         this.registry = registry;
         this.convention = convention;
+        this.guarded = new GuardedObservations(registry, new FailureLog(logger,
+                "Failed to %s the observation of a @Traced method; the call itself is unaffected"));
     }
 
     /**
@@ -79,7 +81,7 @@ public class TracedObserver {
             return (cached != UNTRACED) ? (TracedMethod) cached : null;
         }
         catch (RuntimeException | LinkageError ex) {
-            instrumentationFailed("resolve", ex);
+            this.guarded.failed("resolve", ex);
             return null;
         }
     }
@@ -97,7 +99,7 @@ public class TracedObserver {
             return shouldSkip.test(call);
         }
         catch (RuntimeException ex) {
-            instrumentationFailed("test whether to skip", ex);
+            this.guarded.failed("test whether to skip", ex);
             return false;
         }
     }
@@ -115,8 +117,8 @@ public class TracedObserver {
         if (observation == null) {
             return invocation.proceed();
         }
-        Observation.Scope enclosing = this.registry.getCurrentObservationScope();
-        Observation.Scope scope = openScope(observation, enclosing);
+        Observation.Scope enclosing = this.guarded.currentScope();
+        Observation.Scope scope = this.guarded.openScope(observation, enclosing);
         if (method.isCompletionStage()) {
             return observeCompletionStage(invocation, observation, scope, enclosing);
         }
@@ -124,15 +126,15 @@ public class TracedObserver {
             return invocation.proceed();
         }
         catch (Throwable ex) {
-            recordError(observation, ex);
+            this.guarded.error(observation, ex);
             throw ex;
         }
         finally {
             // Stopped while its scope is still open: handlers that put the span in scope
             // on stop (such as Boot's exemplar-aware meter handler) then find it current
             // and open no second scope.
-            stop(observation);
-            closeScope(scope, enclosing);
+            this.guarded.stop(observation);
+            this.guarded.closeScope(scope, enclosing);
         }
     }
 
@@ -143,27 +145,27 @@ public class TracedObserver {
             result = invocation.proceed();
         }
         catch (Throwable ex) {
-            recordError(observation, ex);
-            stop(observation);
-            closeScope(scope, enclosing);
+            this.guarded.error(observation, ex);
+            this.guarded.stop(observation);
+            this.guarded.closeScope(scope, enclosing);
             throw ex;
         }
-        closeScope(scope, enclosing);
+        this.guarded.closeScope(scope, enclosing);
         if (!(result instanceof CompletionStage<?> stage)) {
-            stop(observation);
+            this.guarded.stop(observation);
             return result;
         }
         try {
             stage.whenComplete((value, error) -> {
                 if (error != null) {
-                    recordError(observation, unwrap(error));
+                    this.guarded.error(observation, GuardedObservations.unwrap(error));
                 }
-                stop(observation);
+                this.guarded.stop(observation);
             });
         }
         catch (Throwable ex) {
-            instrumentationFailed("await the completion of", ex);
-            stop(observation);
+            this.guarded.failed("await the completion of", ex);
+            this.guarded.stop(observation);
         }
         return result;
     }
@@ -175,7 +177,7 @@ public class TracedObserver {
                     method.getDefaultConvention(), () -> new TracedObservationContext(method), this.registry);
         }
         catch (Throwable ex) {
-            instrumentationFailed("create", ex);
+            this.guarded.failed("create", ex);
             return null;
         }
         if (observation.isNoop()) {
@@ -185,82 +187,10 @@ public class TracedObserver {
             return observation.start();
         }
         catch (Throwable ex) {
-            instrumentationFailed("start", ex);
-            stop(observation);
+            this.guarded.failed("start", ex);
+            this.guarded.stop(observation);
             return null;
         }
-    }
-
-    private Observation.Scope openScope(Observation observation, Observation.@Nullable Scope enclosing) {
-        try {
-            return observation.openScope();
-        }
-        catch (Throwable ex) {
-            instrumentationFailed("open a scope for", ex);
-            restore(enclosing);
-            return Observation.Scope.NOOP;
-        }
-    }
-
-    private void recordError(Observation observation, Throwable error) {
-        try {
-            observation.error(error);
-        }
-        catch (Throwable ex) {
-            instrumentationFailed("record the error of", ex);
-        }
-    }
-
-    private void closeScope(Observation.Scope scope, Observation.@Nullable Scope enclosing) {
-        try {
-            scope.close();
-        }
-        catch (Throwable ex) {
-            instrumentationFailed("close the scope of", ex);
-            restore(enclosing);
-        }
-    }
-
-    /**
-     * Put back the observation scope that was current before a scope failed to open or
-     * close, so that no stopped observation stays current on a pooled thread.
-     */
-    private void restore(Observation.@Nullable Scope enclosing) {
-        try {
-            this.registry.setCurrentObservationScope(enclosing);
-        }
-        catch (Throwable ex) {
-            instrumentationFailed("restore the enclosing scope of", ex);
-        }
-    }
-
-    private void stop(Observation observation) {
-        try {
-            observation.stop();
-        }
-        catch (Throwable ex) {
-            instrumentationFailed("stop", ex);
-        }
-    }
-
-    private void instrumentationFailed(String action, Throwable ex) {
-        if (!this.failureLogged) {
-            this.failureLogged = true;
-            logger.warn("Failed to " + action + " the observation of a @Traced method; the call itself is unaffected"
-                    + " (further failures are logged at DEBUG)", ex);
-        }
-        else if (logger.isDebugEnabled()) {
-            logger.debug("Failed to " + action + " the observation of a @Traced method", ex);
-        }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
     }
 
     /**

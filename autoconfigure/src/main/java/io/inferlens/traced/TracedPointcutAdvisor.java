@@ -3,11 +3,8 @@ package io.inferlens.traced;
 import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
-import org.aopalliance.aop.Advice;
-import org.jspecify.annotations.Nullable;
+import io.inferlens.observation.LazyAdvicePointcutAdvisor;
 
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
 /**
@@ -18,13 +15,7 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
  *
  * @author Inferlens
  */
-public class TracedPointcutAdvisor extends AbstractPointcutAdvisor {
-
-    private final transient Supplier<? extends TracedMethodInterceptor> interceptor;
-
-    private final transient Pointcut pointcut = new TracedPointcut();
-
-    private transient volatile @Nullable Advice advice;
+public class TracedPointcutAdvisor extends LazyAdvicePointcutAdvisor {
 
     /**
      * Create an advisor for the given interceptor.
@@ -42,22 +33,7 @@ public class TracedPointcutAdvisor extends AbstractPointcutAdvisor {
      * @param interceptor supplies the interceptor, once
      */
     public TracedPointcutAdvisor(Supplier<? extends TracedMethodInterceptor> interceptor) {
-        this.interceptor = interceptor;
-    }
-
-    @Override
-    public Pointcut getPointcut() {
-        return this.pointcut;
-    }
-
-    @Override
-    public Advice getAdvice() {
-        Advice advice = this.advice;
-        if (advice == null) {
-            advice = this.interceptor.get();
-            this.advice = advice;
-        }
-        return advice;
+        super(new TracedPointcut(), interceptor);
     }
 
     private static final class TracedPointcut extends StaticMethodMatcherPointcut {
