@@ -1,8 +1,6 @@
 package io.inferlens.inference;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
+import io.inferlens.privacy.Secrets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,12 +19,7 @@ public final class ContentCapture {
      */
     public static final ContentCapture DISABLED = new ContentCapture(false, 0);
 
-    static final String MASK = "****";
-
-    private static final Pattern SECRETS = Pattern
-        .compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+" + "|\\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}"
-                + "|((?:api[_-]?key|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|authorization)"
-                + "[\"']?\\s*[:=]\\s*[\"']?(?:(?:basic|bearer|digest|negotiate|token)\\s+)?)([^\"'\\s,;}&]+)");
+    static final String MASK = Secrets.MASK;
 
     private final boolean enabled;
 
@@ -66,16 +59,7 @@ public final class ContentCapture {
         if (!this.enabled || value == null) {
             return null;
         }
-        String masked = mask(String.valueOf(value));
-        if (masked.length() <= this.maxLength) {
-            return masked;
-        }
-        // the ellipsis counts in the maximum length; never split a surrogate pair
-        int end = this.maxLength - 1;
-        if (end > 0 && Character.isHighSurrogate(masked.charAt(end - 1))) {
-            end--;
-        }
-        return masked.substring(0, end) + "…";
+        return Secrets.truncate(mask(String.valueOf(value)), this.maxLength);
     }
 
     /**
@@ -84,23 +68,7 @@ public final class ContentCapture {
      * @return the text with its secrets masked
      */
     public static String mask(String text) {
-        Matcher matcher = SECRETS.matcher(text);
-        StringBuilder masked = new StringBuilder(text.length());
-        while (matcher.find()) {
-            String replacement;
-            if (matcher.group(1) != null) {
-                replacement = matcher.group(1) + MASK;
-            }
-            else if (matcher.group(2) != null) {
-                replacement = matcher.group(2) + MASK;
-            }
-            else {
-                replacement = MASK;
-            }
-            matcher.appendReplacement(masked, Matcher.quoteReplacement(replacement));
-        }
-        matcher.appendTail(masked);
-        return masked.toString();
+        return Secrets.mask(text);
     }
 
 }

@@ -1,0 +1,77 @@
+package io.inferlens.privacy;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Masks the secrets in free text: bearer tokens, {@code sk-}, {@code pk-} and {@code rk-}
+ * API keys, and the values of keys such as {@code api_key}, {@code access_token},
+ * {@code token}, {@code secret}, {@code password} or {@code authorization}, whether they
+ * appear as JSON members, query parameters or {@code key=value} pairs. Every piece of
+ * text Inferlens records, logs or exports that may carry user data goes through it.
+ *
+ * @author Inferlens
+ */
+public final class Secrets {
+
+    /**
+     * What a masked secret is replaced with.
+     */
+    public static final String MASK = "****";
+
+    private static final Pattern SECRETS = Pattern
+        .compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+" + "|\\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}"
+                + "|((?:api[_-]?key|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|authorization)"
+                + "[\"']?\\s*[:=]\\s*[\"']?(?:(?:basic|bearer|digest|negotiate|token)\\s+)?)([^\"'\\s,;}&]+)");
+
+    private Secrets() {
+    }
+
+    /**
+     * Mask the secrets in a text.
+     * @param text the text
+     * @return the text with its secrets masked, the same instance when it has none
+     */
+    public static String mask(String text) {
+        Matcher matcher = SECRETS.matcher(text);
+        if (!matcher.find()) {
+            return text;
+        }
+        StringBuilder masked = new StringBuilder(text.length());
+        do {
+            String replacement;
+            if (matcher.group(1) != null) {
+                replacement = matcher.group(1) + MASK;
+            }
+            else if (matcher.group(2) != null) {
+                replacement = matcher.group(2) + MASK;
+            }
+            else {
+                replacement = MASK;
+            }
+            matcher.appendReplacement(masked, Matcher.quoteReplacement(replacement));
+        }
+        while (matcher.find());
+        matcher.appendTail(masked);
+        return masked.toString();
+    }
+
+    /**
+     * Cut a text to a maximum length, an ellipsis included, without splitting a surrogate
+     * pair.
+     * @param text the text
+     * @param maxLength the maximum length, at least 1
+     * @return the text, or its beginning followed by an ellipsis
+     */
+    public static String truncate(String text, int maxLength) {
+        if (text.length() <= maxLength) {
+            return text;
+        }
+        int end = maxLength - 1;
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "…";
+    }
+
+}
