@@ -1,5 +1,6 @@
 package io.inferlens.errors;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ public record ErrorContext(String operation, @Nullable String traceId, @Nullable
      * @param attributes further attributes
      */
     public ErrorContext {
-        attributes = Map.copyOf(attributes);
+        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }
 
     /**

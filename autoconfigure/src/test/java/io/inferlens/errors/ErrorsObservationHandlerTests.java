@@ -36,6 +36,8 @@ class ErrorsObservationHandlerTests {
 
     private final ObservationRegistry registry = ObservationRegistry.create();
 
+    private final RecentErrors recentErrors = new RecentErrors(100, 10);
+
     @Test
     void failedObservationIsCountedOnceByErrorTypeAndOperation() {
         handle(ErrorClassifier.SIMPLE_CLASS_NAME);
@@ -122,7 +124,7 @@ class ErrorsObservationHandlerTests {
             assertThatNoException().isThrownBy(() -> fail("chat", new IllegalStateException()));
         }
         assertThat(count("IllegalStateException", "chat")).isEqualTo(3);
-        assertThat(occurrences(output.getOut(), "WARN")).isEqualTo(1);
+        assertThat(occurrences(output.getOut(), " WARN ")).isEqualTo(1);
         assertThat(output).contains("ErrorClassifier").contains("classifier broken");
     }
 
@@ -154,7 +156,7 @@ class ErrorsObservationHandlerTests {
             executor.shutdownNow();
         }
         assertThat(count("IllegalStateException", "chat")).isEqualTo(threads * 50);
-        assertThat(occurrences(output.getOut(), "WARN")).isEqualTo(1);
+        assertThat(occurrences(output.getOut(), " WARN ")).isEqualTo(1);
     }
 
     @Test
@@ -169,8 +171,10 @@ class ErrorsObservationHandlerTests {
         for (int i = 0; i < 3; i++) {
             assertThatNoException().isThrownBy(() -> fail("chat", new IOException()));
         }
-        assertThat(occurrences(output.getOut(), "WARN")).isEqualTo(1);
-        assertThat(output).contains("Failed to count an error").contains("registry broken");
+        assertThat(occurrences(output.getOut(), " WARN ")).isEqualTo(1);
+        assertThat(output).contains("Failed to count an error in inferlens.errors").contains("registry broken");
+        // counting failed, capturing did not
+        assertThat(this.recentErrors.totalCount()).isEqualTo(3);
     }
 
     @Test
@@ -187,7 +191,7 @@ class ErrorsObservationHandlerTests {
     @Test
     void countersBeyondTheCacheAreStillCounted() {
         handle(ErrorClassifier.SIMPLE_CLASS_NAME);
-        int operations = ErrorsObservationHandler.MAX_CACHED_COUNTERS + 10;
+        int operations = DefaultErrorTracker.MAX_CACHED_COUNTERS + 10;
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < operations; i++) {
                 fail("op" + i, new IOException());
@@ -197,8 +201,72 @@ class ErrorsObservationHandlerTests {
             .allSatisfy((counter) -> assertThat(counter.count()).isEqualTo(2));
     }
 
+    @Test
+    void exceptionFailingNestedOperationsIsCountedOnceForTheInnermost() {
+        handle(ErrorClassifier.SIMPLE_CLASS_NAME);
+        IllegalStateException failure = new IllegalStateException("no healthy target");
+        Observation outer = Observation.start("gateway.route", () -> new Operation("gateway.route"), this.registry);
+        Observation inner = Observation.start("model.call", () -> new Operation("model.call"), this.registry);
+        inner.error(failure);
+        inner.stop();
+        outer.error(new RuntimeException("wrapped", failure));
+        outer.stop();
+        assertThat(count("IllegalStateException", "model.call")).isEqualTo(1);
+        assertThat(this.meters.get("inferlens.errors").counters()).hasSize(1);
+        assertThat(this.recentErrors.groups()).singleElement()
+            .satisfies((group) -> assertThat(group.count()).isEqualTo(1));
+    }
+
+    @Test
+    void traceOfTheObservationIsTheCapturedErrorsTrace() {
+        RecentErrors store = new RecentErrors(10, 10);
+        DefaultErrorTracker tracker = DefaultErrorTracker.builder(store).build();
+        TraceContextResolver resolver = new TraceContextResolver() {
+
+            @Override
+            public TraceIds current() {
+                return new TraceIds("current-trace", "current-span");
+            }
+
+            @Override
+            public TraceIds of(Observation.Context context) {
+                return new TraceIds("trace-of-" + context.getName(), "span-of-" + context.getName());
+            }
+
+        };
+        this.registry.observationConfig().observationHandler(new ErrorsObservationHandler(tracker, resolver));
+        fail("chat", new IllegalStateException());
+        assertThat(store.groups()).singleElement()
+            .satisfies((group) -> assertThat(group.recentTraceIds()).containsExactly("trace-of-chat"));
+    }
+
+    @Test
+    void throwingTrackerDoesNotBreakTheCall() {
+        ErrorTracker broken = new ErrorTracker() {
+
+            @Override
+            public boolean captureException(Throwable error, ErrorContext context) {
+                throw new IllegalStateException("tracker broken");
+            }
+
+            @Override
+            public void captureMessage(String message, Severity severity, ErrorContext context) {
+                throw new IllegalStateException("tracker broken");
+            }
+
+        };
+        this.registry.observationConfig()
+            .observationHandler(new ErrorsObservationHandler(broken, TraceContextResolver.MDC_KEYS));
+        assertThatNoException().isThrownBy(() -> fail("chat", new IllegalStateException()));
+    }
+
     private ErrorsObservationHandler handle(ErrorClassifier classifier) {
-        ErrorsObservationHandler handler = new ErrorsObservationHandler(this.meters, classifier);
+        DefaultErrorTracker tracker = DefaultErrorTracker.builder(this.recentErrors)
+            .meterRegistry(this.meters)
+            .classifier(classifier)
+            .logStackTraces(false)
+            .build();
+        ErrorsObservationHandler handler = new ErrorsObservationHandler(tracker, TraceContextResolver.MDC_KEYS);
         this.registry.observationConfig().observationHandler(handler);
         return handler;
     }

@@ -1,9 +1,18 @@
 package io.inferlens.autoconfigure.errors;
 
+import io.inferlens.errors.DefaultErrorTracker;
 import io.inferlens.errors.ErrorClassifier;
+import io.inferlens.errors.ErrorFingerprints;
+import io.inferlens.errors.ErrorReporter;
+import io.inferlens.errors.ErrorTracker;
 import io.inferlens.errors.ErrorsObservationHandler;
+import io.inferlens.errors.MvcErrorCapture;
+import io.inferlens.errors.RecentErrors;
+import io.inferlens.errors.TraceContextResolver;
+import io.inferlens.errors.TracerTraceContextResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,30 +20,107 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Auto-configuration of {@code inferlens.errors}, the count of failures of the operations
- * Inferlens instruments. An {@link ErrorClassifier} bean maps exceptions to error types;
- * by default, the exception's simple class name.
+ * Auto-configuration of Inferlens' error capture: an {@link ErrorTracker} that counts
+ * errors in {@code inferlens.errors}, logs them with their trace id, groups them by
+ * fingerprint in {@link RecentErrors} and hands them to {@link ErrorReporter} beans; an
+ * observation handler that captures the failures of the operations Inferlens instruments;
+ * and, in a Spring MVC application, the capture of handlers' exceptions.
  *
  * @author Inferlens
  */
-@AutoConfiguration(
-        afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
-                "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-                "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
-@ConditionalOnClass({ ObservationRegistry.class, MeterRegistry.class })
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+        "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+        "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ErrorsProperties.class)
 public final class ErrorsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnBean(MeterRegistry.class)
-    ErrorsObservationHandler inferlensErrorsObservationHandler(MeterRegistry meterRegistry,
-            ObjectProvider<ErrorClassifier> errorClassifier) {
-        return new ErrorsObservationHandler(meterRegistry,
-                errorClassifier.getIfUnique(() -> ErrorClassifier.SIMPLE_CLASS_NAME));
+    RecentErrors inferlensRecentErrors(ErrorsProperties properties) {
+        return new RecentErrors(properties.getMaxGroups(), properties.getMaxTraceIdsPerGroup());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ErrorFingerprints inferlensErrorFingerprints(ErrorsProperties properties) {
+        return new ErrorFingerprints(properties.getApplicationPackages());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ErrorTracker.class)
+    DefaultErrorTracker inferlensErrorTracker(ErrorsProperties properties, RecentErrors recentErrors,
+            ErrorFingerprints fingerprints, ObjectProvider<MeterRegistry> meterRegistry,
+            ObjectProvider<ErrorClassifier> errorClassifier, ObjectProvider<ErrorReporter> reporters,
+            ObjectProvider<TraceContextResolver> traceContext) {
+        return DefaultErrorTracker.builder(recentErrors)
+            .meterRegistry(meterRegistry.getIfUnique())
+            .classifier(errorClassifier.getIfUnique(() -> ErrorClassifier.SIMPLE_CLASS_NAME))
+            .reporters(reporters.orderedStream().toList())
+            .traceContext(traceContext.getIfUnique(() -> TraceContextResolver.MDC_KEYS))
+            .fingerprints(fingerprints)
+            .maxMessageLength(properties.getMaxMessageLength())
+            .logStackTraces(properties.isLogStackTraces())
+            .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnClass(ObservationRegistry.class)
+    ErrorsObservationHandler inferlensErrorsObservationHandler(ErrorTracker errorTracker,
+            ObjectProvider<TraceContextResolver> traceContext) {
+        return new ErrorsObservationHandler(errorTracker,
+                traceContext.getIfUnique(() -> TraceContextResolver.MDC_KEYS));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Tracer.class)
+    static class TracingConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(Tracer.class)
+        TracerTraceContextResolver inferlensTraceContextResolver(Tracer tracer) {
+            return new TracerTraceContextResolver(tracer);
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass({ HandlerExceptionResolver.class, WebMvcConfigurer.class })
+    static class MvcConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        MvcErrorCapture inferlensMvcErrorCapture(ErrorTracker errorTracker, ErrorsProperties properties) {
+            return new MvcErrorCapture(errorTracker, properties.isCaptureClientErrors());
+        }
+
+        @Bean
+        WebMvcConfigurer inferlensMvcErrorCaptureConfigurer(ObjectProvider<MvcErrorCapture> capture) {
+            return new WebMvcConfigurer() {
+
+                @Override
+                public void addInterceptors(InterceptorRegistry registry) {
+                    capture.ifAvailable(registry::addInterceptor);
+                }
+
+            };
+        }
+
     }
 
 }

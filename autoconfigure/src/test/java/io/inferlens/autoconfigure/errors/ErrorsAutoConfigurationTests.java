@@ -2,13 +2,28 @@ package io.inferlens.autoconfigure.errors;
 
 import io.inferlens.annotation.Traced;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.inferlens.errors.CapturedError;
+import io.inferlens.errors.DefaultErrorTracker;
 import io.inferlens.errors.ErrorClassifier;
+import io.inferlens.errors.ErrorContext;
+import io.inferlens.errors.ErrorFingerprints;
+import io.inferlens.errors.ErrorReporter;
+import io.inferlens.errors.ErrorTracker;
+import io.inferlens.errors.MvcErrorCapture;
+import io.inferlens.errors.RecentErrors;
+import io.inferlens.errors.Severity;
+import io.inferlens.errors.TraceContextResolver;
+import io.inferlens.errors.TracerTraceContextResolver;
 import io.inferlens.errors.ErrorsObservationHandler;
 import io.inferlens.errors.InstrumentedOperation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -19,7 +34,9 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -54,31 +71,112 @@ class ErrorsAutoConfigurationTests {
     }
 
     @Test
-    void backsOffWhenUserDefinesHandler() {
-        ErrorsObservationHandler handler = new ErrorsObservationHandler(new SimpleMeterRegistry(),
-                ErrorClassifier.SIMPLE_CLASS_NAME);
-        this.contextRunner.withBean("userHandler", ErrorsObservationHandler.class, () -> handler)
-            .run((context) -> assertThat(context.getBean(ErrorsObservationHandler.class)).isSameAs(handler));
+    void providesTrackerStoreAndFingerprintsConfiguredByProperties() {
+        this.contextRunner
+            .withPropertyValues("inferlens.errors.max-groups=2", "inferlens.errors.max-trace-ids-per-group=1",
+                    "inferlens.errors.max-message-length=12", "inferlens.errors.application-packages=com.example")
+            .run((context) -> {
+                assertThat(context).hasSingleBean(DefaultErrorTracker.class).hasSingleBean(ErrorFingerprints.class);
+                ErrorTracker tracker = context.getBean(ErrorTracker.class);
+                RecentErrors store = context.getBean(RecentErrors.class);
+                for (int i = 0; i < 3; i++) {
+                    tracker.captureMessage(i + " message number", Severity.ERROR,
+                            ErrorContext.of("op").withTrace("trace" + i, null));
+                }
+                assertThat(store.groups()).hasSize(2).allSatisfy((group) -> {
+                    assertThat(group.recentTraceIds()).hasSize(1);
+                    assertThat(group.lastMessage()).hasSize(12).endsWith("…");
+                });
+            });
     }
 
     @Test
-    void noHandlerWhenInferlensIsDisabled() {
-        this.contextRunner.withPropertyValues("inferlens.enabled=false")
-            .run((context) -> assertThat(context).doesNotHaveBean(ErrorsObservationHandler.class));
+    void errorReportersAreCalledInOrder() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        this.contextRunner.withBean("second", ErrorReporter.class, () -> new OrderedReporter(2, "second", calls))
+            .withBean("first", ErrorReporter.class, () -> new OrderedReporter(1, "first", calls))
+            .run((context) -> {
+                context.getBean(ErrorTracker.class)
+                    .captureException(new IllegalStateException(), ErrorContext.of("op"));
+                assertThat(calls).containsExactly("first", "second");
+            });
     }
 
     @Test
-    void noHandlerWithoutMicrometerCore() {
-        this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).doesNotHaveBean(ErrorsObservationHandler.class);
+    void invalidPropertiesFailStartupNamingTheKey() {
+        this.contextRunner.withPropertyValues("inferlens.errors.max-groups=0").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("inferlens.errors.max-groups must be at least 1");
         });
     }
 
     @Test
-    void noHandlerWithoutMeterRegistryBean() {
+    void backsOffWhenUserDefinesHandlerAndTracker() {
+        ErrorTracker tracker = new ErrorTracker() {
+
+            @Override
+            public boolean captureException(Throwable error, ErrorContext context) {
+                return false;
+            }
+
+            @Override
+            public void captureMessage(String message, Severity severity, ErrorContext context) {
+            }
+
+        };
+        ErrorsObservationHandler handler = new ErrorsObservationHandler(tracker, TraceContextResolver.MDC_KEYS);
+        this.contextRunner.withBean("userHandler", ErrorsObservationHandler.class, () -> handler)
+            .withBean("userTracker", ErrorTracker.class, () -> tracker)
+            .run((context) -> {
+                assertThat(context.getBean(ErrorsObservationHandler.class)).isSameAs(handler);
+                assertThat(context.getBean(ErrorTracker.class)).isSameAs(tracker);
+                assertThat(context).doesNotHaveBean(DefaultErrorTracker.class);
+            });
+    }
+
+    @Test
+    void nothingWhenInferlensIsDisabled() {
+        this.contextRunner.withPropertyValues("inferlens.enabled=false").run((context) -> {
+            assertThat(context).doesNotHaveBean(ErrorsObservationHandler.class);
+            assertThat(context).doesNotHaveBean(ErrorTracker.class);
+        });
+    }
+
+    @Test
+    void trackerWithoutMicrometerCoreCountsNothingButStillStores() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
+            assertThat(context).hasNotFailed();
+            context.getBean(ErrorTracker.class).captureException(new IllegalStateException(), ErrorContext.of("op"));
+            assertThat(context.getBean(RecentErrors.class).totalCount()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void trackerWithoutMeterRegistryBeanStillStores() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
-            .run((context) -> assertThat(context).doesNotHaveBean(ErrorsObservationHandler.class));
+            .run((context) -> {
+                context.getBean(ErrorTracker.class)
+                    .captureException(new IllegalStateException(), ErrorContext.of("op"));
+                assertThat(context.getBean(RecentErrors.class).totalCount()).isEqualTo(1);
+            });
+    }
+
+    @Test
+    void noMvcCaptureOutsideAServletWebApplication() {
+        this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(MvcErrorCapture.class));
+    }
+
+    @Test
+    void mvcCaptureInAServletWebApplication() {
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
+            .run((context) -> assertThat(context).hasSingleBean(MvcErrorCapture.class));
+    }
+
+    @Test
+    void usesTheTracerToFindTraceIdsWhenThereIsOne() {
+        this.contextRunner.withBean(Tracer.class, () -> Tracer.NOOP)
+            .run((context) -> assertThat(context).hasSingleBean(TracerTraceContextResolver.class));
     }
 
     @Test
@@ -118,6 +216,32 @@ class ErrorsAutoConfigurationTests {
             .tags("error_type", errorType, "operation", operation)
             .counter()
             .count();
+    }
+
+    static final class OrderedReporter implements ErrorReporter, Ordered {
+
+        private final int order;
+
+        private final String name;
+
+        private final List<String> calls;
+
+        OrderedReporter(int order, String name, List<String> calls) {
+            this.order = order;
+            this.name = name;
+            this.calls = calls;
+        }
+
+        @Override
+        public void report(CapturedError error) {
+            this.calls.add(this.name);
+        }
+
+        @Override
+        public int getOrder() {
+            return this.order;
+        }
+
     }
 
     static class Operation extends Observation.Context implements InstrumentedOperation {
