@@ -132,7 +132,8 @@ class RecentErrorsTests {
         finally {
             executor.shutdownNow();
         }
-        assertThat(bounded.groups()).hasSize(50).allSatisfy((group) -> assertThat(group.recentTraceIds()).hasSize(5));
+        assertThat(bounded.groups()).hasSize(50)
+            .allSatisfy((group) -> assertThat(group.recentTraceIds()).hasSizeBetween(1, 5));
         assertThat(roomy.groups()).hasSize(200)
             .allSatisfy((group) -> assertThat(group.count()).isEqualTo(threads * perThread / 200));
         assertThat(roomy.totalCount()).isEqualTo(threads * perThread);
