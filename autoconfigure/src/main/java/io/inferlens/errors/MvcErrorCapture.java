@@ -1,12 +1,15 @@
 package io.inferlens.errors;
 
 import io.inferlens.observation.FailureLog;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -43,6 +46,8 @@ public class MvcErrorCapture implements HandlerExceptionResolver, HandlerInterce
 
     private final boolean captureClientErrors;
 
+    private final @Nullable ObservationRegistry observations;
+
     private final FailureLog failures = new FailureLog(LogFactory.getLog(MvcErrorCapture.class),
             "Failed to %s the exception of a Spring MVC handler; the response is unaffected");
 
@@ -53,8 +58,22 @@ public class MvcErrorCapture implements HandlerExceptionResolver, HandlerInterce
      * captured
      */
     public MvcErrorCapture(ErrorTracker tracker, boolean captureClientErrors) {
+        this(tracker, captureClientErrors, null);
+    }
+
+    /**
+     * Create a capture that also fails the HTTP server observation of a request whose
+     * exception is answered with a server error.
+     * @param tracker the tracker
+     * @param captureClientErrors whether exceptions answered with a 4xx status are
+     * captured
+     * @param observations the observation registry, or {@code null}
+     */
+    public MvcErrorCapture(ErrorTracker tracker, boolean captureClientErrors,
+            @Nullable ObservationRegistry observations) {
         this.tracker = tracker;
         this.captureClientErrors = captureClientErrors;
+        this.observations = observations;
     }
 
     @Override
@@ -92,11 +111,24 @@ public class MvcErrorCapture implements HandlerExceptionResolver, HandlerInterce
             context = context.with("http.route", route.toString());
         }
         this.tracker.captureException(error, context.with("http.response.status_code", Integer.toString(status)));
-        if (status >= 500 && ex == null) {
-            // Spring's observation filter records only the exceptions that leave it
-            ServerHttpObservationFilter.findObservationContext(request)
-                .filter((observation) -> observation.getError() == null)
-                .ifPresent((observation) -> observation.setError(error));
+        if (status >= 500 && ex == null && this.observations != null) {
+            failRequestObservation(request, error, this.observations);
+        }
+    }
+
+    /**
+     * Spring's observation filter records only the exceptions that leave it. Its
+     * observation is the current one here, its scope open around the dispatcher; erring
+     * it rather than only setting its context's error lets the tracing handler mark the
+     * span.
+     */
+    private static void failRequestObservation(HttpServletRequest request, Throwable error,
+            ObservationRegistry observations) {
+        ServerRequestObservationContext context = ServerHttpObservationFilter.findObservationContext(request)
+            .orElse(null);
+        Observation current = observations.getCurrentObservation();
+        if (context != null && context.getError() == null && current != null && current.getContext() == context) {
+            current.error(error);
         }
     }
 

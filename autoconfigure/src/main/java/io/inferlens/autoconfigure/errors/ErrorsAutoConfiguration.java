@@ -105,8 +105,10 @@ public final class ErrorsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        MvcErrorCapture inferlensMvcErrorCapture(ErrorTracker errorTracker, ErrorsProperties properties) {
-            return new MvcErrorCapture(errorTracker, properties.isCaptureClientErrors());
+        MvcErrorCapture inferlensMvcErrorCapture(ErrorTracker errorTracker, ErrorsProperties properties,
+                ObjectProvider<ObservationRegistry> observationRegistry) {
+            return new MvcErrorCapture(errorTracker, properties.isCaptureClientErrors(),
+                    observationRegistry.getIfUnique());
         }
 
         @Bean
