@@ -42,6 +42,9 @@ public final class TracedMethod {
 
     private volatile @Nullable NamedTracedObservationConvention customConvention;
 
+    // set by the observer before it publishes this instance; 0 when calls are never slow
+    private long slowThresholdNanos;
+
     TracedMethod(String name, SpanKind kind, String functionName, KeyValues staticKeyValues, boolean completionStage) {
         this.name = name;
         this.kind = kind;
@@ -289,6 +292,18 @@ public final class TracedMethod {
      */
     public boolean isCompletionStage() {
         return this.completionStage;
+    }
+
+    /**
+     * Duration above which a call is slow, in nanoseconds, or 0 if no call is.
+     * @return the threshold
+     */
+    long getSlowThresholdNanos() {
+        return this.slowThresholdNanos;
+    }
+
+    void setSlowThresholdNanos(long slowThresholdNanos) {
+        this.slowThresholdNanos = slowThresholdNanos;
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.inferlens.traced;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.inferlens.observation.FailureLog;
@@ -13,6 +15,8 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Observes calls of {@link io.inferlens.annotation.Traced @Traced} methods with
@@ -30,7 +34,14 @@ import org.jspecify.annotations.Nullable;
  */
 public class TracedObserver {
 
+    /**
+     * Span attribute of a slow call, set to {@code true}.
+     */
+    public static final String SLOW_ATTRIBUTE = "inferlens.slow";
+
     private static final Log logger = LogFactory.getLog(TracedObserver.class);
+
+    private static final Logger slowCallLogger = LoggerFactory.getLogger("io.inferlens.slow-calls");
 
     private static final Object UNTRACED = new Object();
 
@@ -39,6 +50,8 @@ public class TracedObserver {
     private final @Nullable TracedObservationConvention convention;
 
     private final GuardedObservations guarded;
+
+    private final SlowCallPolicy slowCalls;
 
     private final ClassValue<Map<Method, Object>> methods = new ClassValue<>() {
         @Override
@@ -54,8 +67,21 @@ public class TracedObserver {
      * {@code null}
      */
     public TracedObserver(ObservationRegistry registry, @Nullable TracedObservationConvention convention) {
+        this(registry, convention, SlowCallPolicy.NONE);
+    }
+
+    /**
+     * Create an observer that also reports slow calls.
+     * @param registry the observation registry
+     * @param convention the convention to use instead of the default or a global one, or
+     * {@code null}
+     * @param slowCalls how long calls may take before they are slow
+     */
+    public TracedObserver(ObservationRegistry registry, @Nullable TracedObservationConvention convention,
+            SlowCallPolicy slowCalls) {
         this.registry = registry;
         this.convention = convention;
+        this.slowCalls = slowCalls;
         this.guarded = new GuardedObservations(registry, new FailureLog(logger,
                 "Failed to %s the observation of a @Traced method; the call itself is unaffected"));
     }
@@ -74,6 +100,9 @@ public class TracedObserver {
             Object cached = cache.get(method);
             if (cached == null) {
                 TracedMethod resolved = TracedMethod.resolve(method, targetClass);
+                if (resolved != null) {
+                    resolved.setSlowThresholdNanos(slowThresholdNanos(resolved.getName()));
+                }
                 Object candidate = (resolved != null) ? resolved : UNTRACED;
                 Object previous = cache.putIfAbsent(method, candidate);
                 cached = (previous != null) ? previous : candidate;
@@ -117,10 +146,11 @@ public class TracedObserver {
         if (observation == null) {
             return invocation.proceed();
         }
+        long start = (method.getSlowThresholdNanos() > 0) ? System.nanoTime() : 0;
         Observation.Scope enclosing = this.guarded.currentScope();
         Observation.Scope scope = this.guarded.openScope(observation, enclosing);
         if (method.isCompletionStage()) {
-            return observeCompletionStage(invocation, observation, scope, enclosing);
+            return observeCompletionStage(invocation, method, start, observation, scope, enclosing);
         }
         try {
             return invocation.proceed();
@@ -130,6 +160,9 @@ public class TracedObserver {
             throw ex;
         }
         finally {
+            if (start != 0) {
+                checkSlow(method, start, observation);
+            }
             // Stopped while its scope is still open: handlers that put the span in scope
             // on stop (such as Boot's exemplar-aware meter handler) then find it current
             // and open no second scope.
@@ -138,20 +171,26 @@ public class TracedObserver {
         }
     }
 
-    private @Nullable Object observeCompletionStage(Invocation invocation, Observation observation,
-            Observation.Scope scope, Observation.@Nullable Scope enclosing) throws Throwable {
+    private @Nullable Object observeCompletionStage(Invocation invocation, TracedMethod method, long start,
+            Observation observation, Observation.Scope scope, Observation.@Nullable Scope enclosing) throws Throwable {
         Object result;
         try {
             result = invocation.proceed();
         }
         catch (Throwable ex) {
             this.guarded.error(observation, ex);
+            if (start != 0) {
+                checkSlow(method, start, observation);
+            }
             this.guarded.stop(observation);
             this.guarded.closeScope(scope, enclosing);
             throw ex;
         }
         this.guarded.closeScope(scope, enclosing);
         if (!(result instanceof CompletionStage<?> stage)) {
+            if (start != 0) {
+                checkSlow(method, start, observation);
+            }
             this.guarded.stop(observation);
             return result;
         }
@@ -159,6 +198,9 @@ public class TracedObserver {
             stage.whenComplete((value, error) -> {
                 if (error != null) {
                     this.guarded.error(observation, GuardedObservations.unwrap(error));
+                }
+                if (start != 0) {
+                    checkSlow(method, start, observation);
                 }
                 this.guarded.stop(observation);
             });
@@ -168,6 +210,46 @@ public class TracedObserver {
             this.guarded.stop(observation);
         }
         return result;
+    }
+
+    private long slowThresholdNanos(String operation) {
+        try {
+            Duration threshold = this.slowCalls.thresholdFor(operation);
+            return (threshold != null && !threshold.isNegative() && !threshold.isZero()) ? threshold.toNanos() : 0;
+        }
+        catch (RuntimeException ex) {
+            this.guarded.failed("find the slow-call threshold of", ex);
+            return 0;
+        }
+    }
+
+    /**
+     * Called before the observation stops, so that the attribute reaches the span, and,
+     * for a synchronous call, while its scope is open, so that the log line carries the
+     * trace id.
+     */
+    private void checkSlow(TracedMethod method, long start, Observation observation) {
+        long elapsed = System.nanoTime() - start;
+        long threshold = method.getSlowThresholdNanos();
+        if (elapsed <= threshold) {
+            return;
+        }
+        try {
+            observation.highCardinalityKeyValue(SLOW_ATTRIBUTE, "true");
+            if (slowCallLogger.isWarnEnabled()) {
+                long millis = TimeUnit.NANOSECONDS.toMillis(elapsed);
+                long thresholdMillis = TimeUnit.NANOSECONDS.toMillis(threshold);
+                slowCallLogger.atWarn()
+                    .addKeyValue("inferlens.operation", method.getName())
+                    .addKeyValue("event.duration", elapsed)
+                    .addKeyValue("inferlens.slow_threshold_ms", thresholdMillis)
+                    .log("Slow call: {} took {} ms, over its threshold of {} ms", method.getName(), millis,
+                            thresholdMillis);
+            }
+        }
+        catch (RuntimeException ex) {
+            this.guarded.failed("report the slow call in", ex);
+        }
     }
 
     private @Nullable Observation start(TracedMethod method) {

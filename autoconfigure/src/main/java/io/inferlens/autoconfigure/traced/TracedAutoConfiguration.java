@@ -1,5 +1,6 @@
 package io.inferlens.autoconfigure.traced;
 
+import io.inferlens.traced.SlowCallPolicy;
 import io.inferlens.traced.TracedMeterObservationHandler;
 import io.inferlens.traced.TracedMethodInterceptor;
 import io.inferlens.traced.TracedObservationConvention;
@@ -28,7 +29,9 @@ import org.springframework.core.annotation.Order;
  * Auto-configuration for {@link io.inferlens.annotation.Traced @Traced} methods: the
  * Spring AOP advisor that observes them, and the tracing and meter handlers that turn
  * each observation into a named span of the right kind and a timer. Ordered after Boot's
- * observation, tracing and metrics auto-configurations, whose beans it uses.
+ * observation, tracing and metrics auto-configurations, whose beans it uses. Calls slower
+ * than their threshold ({@code inferlens.slow-calls.*}) are logged at WARN and marked on
+ * their span.
  *
  * @author Inferlens
  */
@@ -40,7 +43,7 @@ import org.springframework.core.annotation.Order;
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(ObservationRegistry.class)
 @ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(InferlensAnnotationsProperties.class)
+@EnableConfigurationProperties({ InferlensAnnotationsProperties.class, SlowCallsProperties.class })
 public final class TracedAutoConfiguration {
 
     /**
@@ -61,8 +64,16 @@ public final class TracedAutoConfiguration {
         @ConditionalOnMissingBean
         @ConditionalOnBean(ObservationRegistry.class)
         TracedObserver tracedObserver(ObservationRegistry observationRegistry,
-                ObjectProvider<TracedObservationConvention> convention) {
-            return new TracedObserver(observationRegistry, convention.getIfUnique());
+                ObjectProvider<TracedObservationConvention> convention, ObjectProvider<SlowCallPolicy> slowCalls) {
+            return new TracedObserver(observationRegistry, convention.getIfUnique(),
+                    slowCalls.getIfUnique(() -> SlowCallPolicy.NONE));
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBooleanProperty(name = "inferlens.slow-calls.enabled", matchIfMissing = true)
+        SlowCallPolicy slowCallPolicy(SlowCallsProperties properties) {
+            return SlowCallPolicy.of(properties.getThreshold(), properties.getOperations());
         }
 
         @Bean

@@ -1,5 +1,8 @@
 package io.inferlens.autoconfigure.traced;
 
+import java.time.Duration;
+
+import io.inferlens.traced.SlowCallPolicy;
 import io.inferlens.traced.TracedAspect;
 import io.inferlens.traced.TracedMeterObservationHandler;
 import io.inferlens.traced.TracedMethodInterceptor;
@@ -155,6 +158,41 @@ class TracedAutoConfigurationTests {
                 assertThat(context).doesNotHaveBean(TracedTracingObservationHandler.class);
                 assertThat(context).doesNotHaveBean(TracedMeterObservationHandler.class);
             });
+    }
+
+    @Test
+    void slowCallPolicyComesFromPropertiesAndCanBeTurnedOff() {
+        this.contextRunner.withPropertyValues("inferlens.slow-calls.threshold=3s",
+                "inferlens.slow-calls.operations[gateway.route]=500ms", "inferlens.slow-calls.operations[model.call]=0")
+            .run((context) -> {
+                SlowCallPolicy policy = context.getBean(SlowCallPolicy.class);
+                assertThat(policy.thresholdFor("gateway.route")).isEqualTo(Duration.ofMillis(500));
+                assertThat(policy.thresholdFor("model.call")).isZero();
+                assertThat(policy.thresholdFor("other")).isEqualTo(Duration.ofSeconds(3));
+            });
+        this.contextRunner.run((context) -> assertThat(context.getBean(SlowCallPolicy.class).thresholdFor("other"))
+            .isEqualTo(Duration.ofSeconds(2)));
+        this.contextRunner.withPropertyValues("inferlens.slow-calls.enabled=false")
+            .run((context) -> assertThat(context).doesNotHaveBean(SlowCallPolicy.class));
+    }
+
+    @Test
+    void negativeSlowCallThresholdFailsStartupNamingTheKey() {
+        this.contextRunner.withPropertyValues("inferlens.slow-calls.operations[gateway.route]=-1s")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("inferlens.slow-calls.operations[gateway.route] must not be negative"));
+        this.contextRunner.withPropertyValues("inferlens.slow-calls.threshold=-5ms")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("inferlens.slow-calls.threshold must not be negative"));
+    }
+
+    @Test
+    void backsOffWhenUserDefinesSlowCallPolicy() {
+        SlowCallPolicy policy = (operation) -> Duration.ofMillis(1);
+        this.contextRunner.withBean(SlowCallPolicy.class, () -> policy)
+            .run((context) -> assertThat(context.getBean(SlowCallPolicy.class)).isSameAs(policy));
     }
 
 }
