@@ -53,19 +53,4 @@ public record TraceLogEvent(Instant timestamp, LogLevel level, String loggerName
         keyValues = keyValues.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(keyValues));
     }
 
-    /**
-     * Create an event with no span, exception or key-value pairs.
-     * @param timestamp when the event was logged
-     * @param level its level
-     * @param loggerName the name of the logger
-     * @param message the formatted message
-     * @param traceId the id of the trace it was logged in
-     * @return the event, logged on the current thread
-     */
-    public static TraceLogEvent of(Instant timestamp, LogLevel level, String loggerName, String message,
-            String traceId) {
-        return new TraceLogEvent(timestamp, level, loggerName, Thread.currentThread().getName(), message, traceId, null,
-                null, null, Map.of());
-    }
-
 }
