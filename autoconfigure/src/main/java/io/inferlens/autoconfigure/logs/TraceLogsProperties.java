@@ -34,14 +34,14 @@ public class TraceLogsProperties {
      * Maximum number of events kept per trace. When a trace is full, its oldest event is
      * dropped, and counted. Must be at least 1.
      */
-    private int maxEventsPerTrace = 200;
+    private int maxEventsPerTrace = 50;
 
     /**
      * Maximum length, in characters, of a message kept; longer ones are truncated. Also
      * applies to exception messages and to the keys and values of key-value pairs. Must
      * be at least 1.
      */
-    private int maxMessageLength = 2000;
+    private int maxMessageLength = 500;
 
     /**
      * MDC key of the trace id. Events with no value under it are not kept.

@@ -39,8 +39,8 @@ class TraceLogsAutoConfigurationTests {
         this.contextRunner.run((context) -> {
             InMemoryTraceLogStore store = context.getBean(InMemoryTraceLogStore.class);
             assertThat(store.getMaxTraces()).isEqualTo(1000);
-            assertThat(store.getMaxEventsPerTrace()).isEqualTo(200);
-            assertThat(store.getMaxMessageLength()).isEqualTo(2000);
+            assertThat(store.getMaxEventsPerTrace()).isEqualTo(50);
+            assertThat(store.getMaxMessageLength()).isEqualTo(500);
             assertThat(store.getLevel()).isEqualTo(LogLevel.INFO);
             LogbackTraceLogAppender appender = context.getBean(LogbackTraceLogAppender.class);
             assertThat(appender.isAttachedTo(this.loggerContext)).isTrue();
