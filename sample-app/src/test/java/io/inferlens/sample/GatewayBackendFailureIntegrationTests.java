@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.inferlens.errors.ErrorGroup;
+import io.inferlens.errors.RecentErrors;
+import io.inferlens.logs.LogLevel;
+import io.inferlens.logs.TraceLogStore;
 import io.inferlens.sample.gateway.BackendException;
+import io.inferlens.sample.gateway.ModelClient;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -28,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample gateway when its backend fails every call: the client gets an OpenAI-shaped
- * 502, and the failure is on the model-call span and timer.
+ * 502; the failure is on the model-call span and timer, captured once in the store of
+ * recent errors, and its ERROR line is among the trace's log lines.
  *
  * @author Inferlens
  */
@@ -46,6 +52,12 @@ class GatewayBackendFailureIntegrationTests {
     @Autowired
     private InMemorySpanExporter spans;
 
+    @Autowired
+    private RecentErrors recentErrors;
+
+    @Autowired
+    private TraceLogStore traceLogs;
+
     @Test
     void backendFailureIsABadGatewayRecordedOnTheModelCall() {
         RestClient client = RestClient.builder()
@@ -61,15 +73,21 @@ class GatewayBackendFailureIntegrationTests {
             .toEntity(String.class);
         assertThat(response.getStatusCode().value()).isEqualTo(502);
         assertThat(response.getBody()).contains("\"type\":\"upstream_error\"");
+        SpanData modelCall = await().atMost(Duration.ofSeconds(10))
+            .until(() -> this.spans.getFinishedSpanItems()
+                .stream()
+                .filter((span) -> span.getName().equals("chat sim-small"))
+                .findFirst()
+                .orElse(null), (span) -> span != null);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            SpanData modelCall = this.spans.getFinishedSpanItems()
+            SpanData modelCallSpan = this.spans.getFinishedSpanItems()
                 .stream()
                 .filter((span) -> span.getName().equals("chat sim-small"))
                 .findFirst()
                 .orElseThrow();
-            assertThat(modelCall.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-            assertThat(modelCall.getEvents()).extracting((event) -> event.getName()).contains("exception");
-            assertThat(modelCall.getAttributes().get(AttributeKey.stringKey("error.type")))
+            assertThat(modelCallSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+            assertThat(modelCallSpan.getEvents()).extracting((event) -> event.getName()).contains("exception");
+            assertThat(modelCallSpan.getAttributes().get(AttributeKey.stringKey("error.type")))
                 .isEqualTo(BackendException.class.getName());
         });
         String scrape = client.get().uri("/actuator/prometheus").retrieve().body(String.class);
@@ -77,6 +95,21 @@ class GatewayBackendFailureIntegrationTests {
                 + BackendException.class.getName().replace(".", "\\.") + "\"[^}]*\\} 1");
         assertThat(scrape).containsPattern(
                 "(?m)^inferlens_errors_total\\{error_type=\"BackendException\",operation=\"chat\"[^}]*\\} 1");
+        // captured once, by the model call, though it fails the router and the request
+        // too
+        assertThat(scrape.lines().filter((line) -> line.startsWith("inferlens_errors_total{"))).hasSize(1);
+        ErrorGroup group = this.recentErrors.groups().get(0);
+        assertThat(this.recentErrors.groups()).hasSize(1);
+        assertThat(group.type()).isEqualTo(BackendException.class.getName());
+        assertThat(group.frame()).startsWith(ModelClient.class.getName() + ".");
+        assertThat(group.lastMessage()).isEqualTo("The model backend answered HTTP 503");
+        assertThat(group.recentTraceIds()).containsExactly(modelCall.getTraceId());
+        // the trace's log lines, ERROR included, are kept under its id
+        assertThat(this.traceLogs.forTrace(modelCall.getTraceId())).anySatisfy((event) -> {
+            assertThat(event.level()).isEqualTo(LogLevel.ERROR);
+            assertThat(event.message()).startsWith(
+                    "Captured " + BackendException.class.getName() + " in chat at " + ModelClient.class.getName());
+        });
     }
 
 }
