@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Configuration of the logging of HTTP requests.
@@ -125,6 +126,17 @@ public class RequestLoggingProperties {
     }
 
     public void setExcludePaths(@Nullable List<String> excludePaths) {
+        if (excludePaths != null) {
+            for (String pattern : excludePaths) {
+                try {
+                    PathPatternParser.defaultInstance.parse(pattern);
+                }
+                catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(
+                            PREFIX + "exclude-paths has an invalid pattern '" + pattern + "': " + ex.getMessage(), ex);
+                }
+            }
+        }
         this.excludePaths = excludePaths;
     }
 
