@@ -275,6 +275,8 @@ class RequestLoggingFilterTests {
             assertThat(req).isInstanceOf(ContentCachingRequestWrapper.class);
             req.getInputStream().readAllBytes();
             writeJson(res, "{\"token\":\"t-1\",\"usage\":{\"total_tokens\":7}}");
+            // Written through at once, not held back until the request ends.
+            assertThat(this.response.getContentAsString()).startsWith("{\"token\":\"t-1\"");
         });
         ILoggingEvent line = singleLine();
         assertThat(fields(line))
@@ -290,7 +292,9 @@ class RequestLoggingFilterTests {
         RequestLoggingOptions options = RequestLoggingOptions.builder().includeResponseBody(true).build();
         filter(options).doFilter(request("GET", "/text"), this.response, (req, res) -> {
             res.setContentType("text/plain;charset=UTF-8");
-            res.getWriter().print("line one\npassword=hunter2");
+            res.getWriter().print("line one\n");
+            assertThat(this.response.getContentAsString()).isEqualTo("line one\n");
+            res.getWriter().print("password=hunter2");
         });
         assertThat(fields(singleLine())).containsEntry("http.response.body.content", "line one\npassword=****");
         assertThat(singleLine().getFormattedMessage()).contains("response_body=line one\\npassword=****");
