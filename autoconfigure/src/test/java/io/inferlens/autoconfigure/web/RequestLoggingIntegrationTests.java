@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -61,6 +62,11 @@ class RequestLoggingIntegrationTests {
     void restoreDefaultLogging() throws Exception {
         // Later tests in this JVM expect Logback's own defaults, not this application's
         // structured console.
+        // Boot's logging system copies logging.structured.format.console and the other
+        // logging properties to system properties, which it never overwrites.
+        for (LoggingSystemProperty property : LoggingSystemProperty.values()) {
+            System.clearProperty(property.getEnvironmentVariableName());
+        }
         LoggerContext loggerContext = (LoggerContext) LoggerFactory.getILoggerFactory();
         loggerContext.reset();
         new ContextInitializer(loggerContext).autoConfig();
