@@ -27,14 +27,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Cost of the stores on application threads: appending a log event to the per-trace log
  * store (1,000 traces kept, events spread over 4,096 trace ids, so evictions included); a
  * Logback INFO call with a trace id in the MDC, with no appender and with Inferlens'
- * trace-log appender, whose difference is the appender's cost; and capturing an exception
- * (fingerprint, counter, store of recent errors), with the ERROR log line switched off so
- * that console I/O is not measured.
+ * trace-log appender (store of 1,000 traces, all lines in one trace, so the trace's ring
+ * buffer is full and drops its oldest line), whose difference is the appender's cost; and
+ * capturing an exception (fingerprint, counter, store of recent errors), with the ERROR
+ * log line switched off so that console I/O is not measured.
  *
  * @author Inferlens
  */
@@ -94,13 +96,13 @@ public class StoresBenchmark {
     }
 
     /**
-     * Two loggers of a private Logback context with a trace id in its MDC: one logging to
-     * no appender, one to the trace-log appender.
+     * Two loggers with a trace id in the MDC of the benchmark thread: one logging to no
+     * appender, one to the trace-log appender.
      */
-    @State(Scope.Benchmark)
+    @State(Scope.Thread)
     public static class LogbackState {
 
-        final LoggerContext context = new LoggerContext();
+        final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
 
         Logger bare;
 
@@ -108,9 +110,8 @@ public class StoresBenchmark {
 
         @Setup
         public void setUp() {
-            this.context.start();
-            this.context.getMDCAdapter().put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
-            this.context.getMDCAdapter().put("spanId", "00f067aa0ba902b7");
+            MDC.put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+            MDC.put("spanId", "00f067aa0ba902b7");
             this.bare = this.context.getLogger("bare");
             this.bare.setAdditive(false);
             this.bare.setLevel(Level.INFO);
@@ -126,7 +127,7 @@ public class StoresBenchmark {
 
         @TearDown
         public void tearDown() {
-            this.context.stop();
+            MDC.clear();
         }
 
     }
