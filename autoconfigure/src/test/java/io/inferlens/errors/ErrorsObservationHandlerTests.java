@@ -242,19 +242,7 @@ class ErrorsObservationHandlerTests {
 
     @Test
     void throwingTrackerDoesNotBreakTheCall() {
-        ErrorTracker broken = new ErrorTracker() {
-
-            @Override
-            public boolean captureException(Throwable error, ErrorContext context) {
-                throw new IllegalStateException("tracker broken");
-            }
-
-            @Override
-            public void captureMessage(String message, Severity severity, ErrorContext context) {
-                throw new IllegalStateException("tracker broken");
-            }
-
-        };
+        ErrorTracker broken = new ThrowingErrorTracker();
         this.registry.observationConfig()
             .observationHandler(new ErrorsObservationHandler(broken, TraceContextResolver.MDC_KEYS));
         assertThatNoException().isThrownBy(() -> fail("chat", new IllegalStateException()));

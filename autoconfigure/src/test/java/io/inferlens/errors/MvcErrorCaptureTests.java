@@ -66,18 +66,7 @@ class MvcErrorCaptureTests {
 
     @Test
     void throwingTrackerDoesNotBreakTheRequest() {
-        ErrorTracker broken = new ErrorTracker() {
-
-            @Override
-            public boolean captureException(Throwable error, ErrorContext context) {
-                throw new IllegalStateException("tracker broken");
-            }
-
-            @Override
-            public void captureMessage(String message, Severity severity, ErrorContext context) {
-            }
-
-        };
+        ErrorTracker broken = new ThrowingErrorTracker();
         assertThatNoException().isThrownBy(() -> handle(new MvcErrorCapture(broken, false), 500));
     }
 
