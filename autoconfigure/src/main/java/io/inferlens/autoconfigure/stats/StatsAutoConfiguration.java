@@ -1,0 +1,56 @@
+package io.inferlens.autoconfigure.stats;
+
+import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
+import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
+import io.inferlens.inference.PriceTable;
+import io.inferlens.stats.RequestStatistics;
+import io.inferlens.stats.StatsObservationHandler;
+import io.micrometer.observation.ObservationHandler;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Auto-configuration of Inferlens' rolling request statistics: the in-memory
+ * {@link RequestStatistics} of the last fifteen minutes and the observation handler that
+ * feeds it from HTTP server requests and the operations Inferlens instruments, with the
+ * cost of model calls from the price table of {@code inferlens.pricing} when there is
+ * one. Boot registers the handler on its own, apart from the meter and tracing handlers.
+ *
+ * @author Inferlens
+ */
+@AutoConfiguration(after = { TracedAutoConfiguration.class, InferenceAutoConfiguration.class },
+        afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "inferlens.stats.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(StatsProperties.class)
+public final class StatsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RequestStatistics inferlensRequestStatistics(StatsProperties properties) {
+        return new RequestStatistics(properties.getMaxOperations(), properties.getMaxModels());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ObservationHandler.class)
+    static class StatsObservationConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @Order(TracedAutoConfiguration.TRACED_OBSERVATION_HANDLER_ORDER)
+        StatsObservationHandler inferlensStatsObservationHandler(RequestStatistics statistics,
+                ObjectProvider<PriceTable> priceTable) {
+            return new StatsObservationHandler(statistics, priceTable.getIfUnique());
+        }
+
+    }
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the rolling request statistics.
+ */
+@NullMarked
+package io.inferlens.autoconfigure.stats;
+
+import org.jspecify.annotations.NullMarked;
