@@ -1,0 +1,686 @@
+package io.inferlens.traces;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.inferlens.logs.TraceLogEvent;
+import io.inferlens.logs.TraceLogStore;
+import io.inferlens.privacy.Secrets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link TraceStore} in memory, bounded in the number of traces, of spans per trace and
+ * in the length of the string attribute values it keeps.
+ * <p>
+ * Each trace has its own buffer of spans, which grows up to
+ * {@link #getMaxSpansPerTrace()}; further spans of that trace are dropped and counted.
+ * Adding a span locks only its trace's buffer: there is no global lock on the add path,
+ * only one atomic increment of a sequence that ages the traces. When a new trace arrives
+ * and {@link #getMaxTraces()} traces are kept, the least recently written one is evicted:
+ * a slot is reserved before a trace is added, so the bound holds under concurrency.
+ * Finding the least recently written trace sorts a snapshot of the traces by their last
+ * write, then evicts from it in order, skipping the traces written since; a snapshot
+ * serves many evictions before it is rebuilt (the scheme of
+ * {@link io.inferlens.logs.InMemoryTraceLogStore}).
+ * <p>
+ * Attributes are kept raw, only truncated, and masked when read: reading is rare,
+ * recording spans is not. The log events of a trace come from a {@link TraceLogStore},
+ * when one is given.
+ *
+ * @author Inferlens
+ */
+public final class InMemoryTraceStore implements TraceStore {
+
+    private static final String[] MODEL_KEYS = { "gen_ai.request.model", "gen_ai.response.model" };
+
+    private static final int INITIAL_CAPACITY = 8;
+
+    private static final Comparator<StoredSpan> BY_START = Comparator.comparingLong(StoredSpan::startEpochNanos);
+
+    private final int maxTraces;
+
+    private final int maxSpansPerTrace;
+
+    private final int maxAttributeValueLength;
+
+    private final @Nullable TraceLogStore logs;
+
+    private final ConcurrentHashMap<String, TraceBuffer> traces;
+
+    /**
+     * Traces kept plus traces being added: never above {@link #maxTraces}, and never
+     * below the size of {@link #traces}.
+     */
+    private final AtomicInteger slots = new AtomicInteger();
+
+    private final AtomicLong sequence = new AtomicLong();
+
+    private final LongAdder evictedTraces = new LongAdder();
+
+    private final LongAdder droppedSpans = new LongAdder();
+
+    private final Object evictionLock = new Object();
+
+    /**
+     * Traces sorted by their last write when the snapshot was taken, guarded by
+     * {@link #evictionLock}.
+     */
+    private @Nullable Candidate[] candidates = new Candidate[0];
+
+    private int cursor;
+
+    /**
+     * Create a store without log events.
+     * @param maxTraces the maximum number of traces kept, at least 1
+     * @param maxSpansPerTrace the maximum number of spans kept per trace, at least 1
+     * @param maxAttributeValueLength the maximum length of a string attribute value, at
+     * least 1; longer ones are truncated
+     */
+    public InMemoryTraceStore(int maxTraces, int maxSpansPerTrace, int maxAttributeValueLength) {
+        this(maxTraces, maxSpansPerTrace, maxAttributeValueLength, null);
+    }
+
+    /**
+     * Create a store.
+     * @param maxTraces the maximum number of traces kept, at least 1
+     * @param maxSpansPerTrace the maximum number of spans kept per trace, at least 1
+     * @param maxAttributeValueLength the maximum length of a string attribute value, at
+     * least 1; longer ones are truncated
+     * @param logs where the log events of a trace are read from, or {@code null}
+     */
+    public InMemoryTraceStore(int maxTraces, int maxSpansPerTrace, int maxAttributeValueLength,
+            @Nullable TraceLogStore logs) {
+        requireAtLeastOne(maxTraces, "maxTraces");
+        requireAtLeastOne(maxSpansPerTrace, "maxSpansPerTrace");
+        requireAtLeastOne(maxAttributeValueLength, "maxAttributeValueLength");
+        this.maxTraces = maxTraces;
+        this.maxSpansPerTrace = maxSpansPerTrace;
+        this.maxAttributeValueLength = maxAttributeValueLength;
+        this.logs = logs;
+        this.traces = new ConcurrentHashMap<>(Math.min(maxTraces, 1024));
+    }
+
+    private static void requireAtLeastOne(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
+        }
+    }
+
+    @Override
+    public void add(StoredSpan span) {
+        StoredSpan bounded = bound(span);
+        String traceId = bounded.traceId();
+        while (true) {
+            TraceBuffer buffer = this.traces.get(traceId);
+            if (buffer == null) {
+                if (addTrace(traceId, bounded)) {
+                    return;
+                }
+            }
+            else if (buffer.add(bounded, this.sequence, this.droppedSpans)) {
+                return;
+            }
+            // Lost a race with another thread adding this trace, or with its eviction.
+        }
+    }
+
+    private boolean addTrace(String traceId, StoredSpan span) {
+        reserveSlot();
+        TraceBuffer created = new TraceBuffer(traceId, Math.min(INITIAL_CAPACITY, this.maxSpansPerTrace),
+                this.maxSpansPerTrace);
+        // Added before it is shared: a kept trace always has a span, and its adder's.
+        created.add(span, this.sequence, this.droppedSpans);
+        if (this.traces.putIfAbsent(traceId, created) != null) {
+            this.slots.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private void reserveSlot() {
+        while (true) {
+            int used = this.slots.get();
+            if (used < this.maxTraces) {
+                if (this.slots.compareAndSet(used, used + 1)) {
+                    return;
+                }
+            }
+            else if (!evictLeastRecentlyWritten()) {
+                // Every slot is held by a trace being added by another thread.
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private boolean evictLeastRecentlyWritten() {
+        synchronized (this.evictionLock) {
+            for (int snapshot = 0; snapshot < 2; snapshot++) {
+                @Nullable Candidate[] candidates = this.candidates;
+                while (this.cursor < candidates.length) {
+                    Candidate candidate = candidates[this.cursor];
+                    candidates[this.cursor++] = null;
+                    if (candidate != null && candidate.buffer().evictIfNotWrittenSince(candidate.lastWrite())) {
+                        // Only eviction and clear() remove traces, both after marking
+                        // them.
+                        this.traces.remove(candidate.buffer().traceId, candidate.buffer());
+                        this.slots.decrementAndGet();
+                        this.evictedTraces.increment();
+                        return true;
+                    }
+                }
+                takeSnapshot();
+            }
+            return false;
+        }
+    }
+
+    private void takeSnapshot() {
+        List<Candidate> snapshot = new ArrayList<>(this.traces.size());
+        for (TraceBuffer buffer : this.traces.values()) {
+            snapshot.add(new Candidate(buffer, buffer.lastWrite));
+        }
+        snapshot.sort(Comparator.comparingLong(Candidate::lastWrite));
+        this.candidates = snapshot.toArray(new Candidate[0]);
+        this.cursor = 0;
+    }
+
+    private StoredSpan bound(StoredSpan span) {
+        int max = this.maxAttributeValueLength;
+        String description = span.statusDescription();
+        boolean tooLong = description != null && description.length() > max;
+        tooLong = tooLong || hasTooLong(span.attributes(), max);
+        for (SpanEvent event : span.events()) {
+            tooLong = tooLong || hasTooLong(event.attributes(), max);
+        }
+        if (!tooLong) {
+            return span;
+        }
+        List<SpanEvent> events = new ArrayList<>(span.events().size());
+        for (SpanEvent event : span.events()) {
+            events.add(new SpanEvent(event.name(), event.epochNanos(),
+                    mapStrings(event.attributes(), (key, value) -> Secrets.truncate(value, max))));
+        }
+        return new StoredSpan(span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind(),
+                span.startEpochNanos(), span.durationNanos(), span.status(),
+                (description != null) ? Secrets.truncate(description, max) : null,
+                mapStrings(span.attributes(), (key, value) -> Secrets.truncate(value, max)), events);
+    }
+
+    private static boolean hasTooLong(Map<String, Object> attributes, int max) {
+        for (Object value : attributes.values()) {
+            if (value instanceof String text && text.length() > max) {
+                return true;
+            }
+            if (value instanceof List<?> list) {
+                for (Object element : list) {
+                    if (element instanceof String text && text.length() > max) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Apply a function to the string values of attributes, and to the strings of their
+     * list values.
+     * @return the same map when no value changed
+     */
+    private static Map<String, Object> mapStrings(Map<String, Object> attributes, StringFunction function) {
+        Map<String, Object> mapped = null;
+        for (Map.Entry<String, Object> entry : attributes.entrySet()) {
+            Object value = entry.getValue();
+            Object result = value;
+            if (value instanceof String text) {
+                result = function.apply(entry.getKey(), text);
+            }
+            else if (value instanceof List<?> list) {
+                result = mapStrings(entry.getKey(), list, function);
+            }
+            if (result != value && mapped == null) {
+                mapped = new HashMap<>(attributes);
+            }
+            if (mapped != null) {
+                mapped.put(entry.getKey(), result);
+            }
+        }
+        return (mapped != null) ? mapped : attributes;
+    }
+
+    private static List<?> mapStrings(String key, List<?> list, StringFunction function) {
+        List<Object> mapped = null;
+        for (int i = 0; i < list.size(); i++) {
+            Object element = list.get(i);
+            if (element instanceof String text) {
+                String result = function.apply(key, text);
+                if (result != text && mapped == null) {
+                    mapped = new ArrayList<>(list);
+                }
+                if (mapped != null) {
+                    mapped.set(i, result);
+                }
+            }
+        }
+        return (mapped != null) ? List.copyOf(mapped) : list;
+    }
+
+    @Override
+    public List<TraceSummary> recent(TraceQuery query) {
+        PriorityQueue<Match> newest = new PriorityQueue<>(Math.min(query.limit(), 1024) + 1,
+                Comparator.comparingLong(Match::start));
+        for (TraceBuffer buffer : this.traces.values()) {
+            StoredSpan[] spans = buffer.matching(query);
+            if (spans == null) {
+                continue;
+            }
+            long start = Long.MAX_VALUE;
+            for (StoredSpan span : spans) {
+                start = Math.min(start, span.startEpochNanos());
+            }
+            if (newest.size() < query.limit()) {
+                newest.add(new Match(start, buffer, spans));
+            }
+            else if (start > newest.peek().start()) {
+                newest.poll();
+                newest.add(new Match(start, buffer, spans));
+            }
+        }
+        Match[] sorted = newest.toArray(new Match[0]);
+        Arrays.sort(sorted, Comparator.comparingLong(Match::start).reversed());
+        List<TraceSummary> summaries = new ArrayList<>(sorted.length);
+        for (Match match : sorted) {
+            Arrays.sort(match.spans(), BY_START);
+            summaries.add(summary(match.buffer().traceId, match.spans(), match.buffer().dropped()));
+        }
+        return Collections.unmodifiableList(summaries);
+    }
+
+    @Override
+    public Optional<TraceView> trace(String traceId) {
+        TraceBuffer buffer = this.traces.get(traceId);
+        StoredSpan[] spans = (buffer != null) ? buffer.sortedSpans() : null;
+        if (buffer == null || spans == null) {
+            return Optional.empty();
+        }
+        TraceSummary summary = summary(traceId, spans, buffer.dropped());
+        // Masked outside the buffer's lock: the regular expression is the costly part.
+        for (int i = 0; i < spans.length; i++) {
+            spans[i] = mask(spans[i]);
+        }
+        List<TraceLogEvent> logs = (this.logs != null) ? this.logs.forTrace(traceId) : List.of();
+        return Optional.of(new TraceView(summary, tree(spans), logs));
+    }
+
+    /**
+     * Build the span tree of a trace.
+     * @param spans its spans, sorted by start
+     */
+    private static List<SpanNode> tree(StoredSpan[] spans) {
+        Map<String, List<StoredSpan>> children = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        for (StoredSpan span : spans) {
+            ids.add(span.spanId());
+        }
+        List<StoredSpan> roots = new ArrayList<>();
+        for (StoredSpan span : spans) {
+            String parent = span.parentSpanId();
+            if (parent == null || !ids.contains(parent) || parent.equals(span.spanId())) {
+                roots.add(span);
+            }
+            else {
+                children.computeIfAbsent(parent, (key) -> new ArrayList<>()).add(span);
+            }
+        }
+        Set<StoredSpan> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<SpanNode> nodes = new ArrayList<>(roots.size());
+        for (StoredSpan root : roots) {
+            nodes.add(node(root, children, visited));
+        }
+        // Spans in a cycle of parents reach no root: shown as roots rather than lost.
+        for (StoredSpan span : spans) {
+            if (!visited.contains(span)) {
+                nodes.add(node(span, children, visited));
+            }
+        }
+        nodes.sort(Comparator.comparing(SpanNode::span, BY_START));
+        return nodes;
+    }
+
+    private static SpanNode node(StoredSpan span, Map<String, List<StoredSpan>> children, Set<StoredSpan> visited) {
+        visited.add(span);
+        List<StoredSpan> direct = children.getOrDefault(span.spanId(), List.of());
+        List<SpanNode> nodes = new ArrayList<>(direct.size());
+        for (StoredSpan child : direct) {
+            // A span id stored twice would otherwise show the same children twice.
+            if (!visited.contains(child)) {
+                nodes.add(node(child, children, visited));
+            }
+        }
+        return new SpanNode(span, nodes);
+    }
+
+    /**
+     * Summarize a trace.
+     * @param spans its spans, sorted by start
+     */
+    private static TraceSummary summary(String traceId, StoredSpan[] spans, long dropped) {
+        StoredSpan root = null;
+        long end = Long.MIN_VALUE;
+        boolean error = false;
+        String route = null;
+        String uri = null;
+        Set<String> models = new LinkedHashSet<>();
+        for (StoredSpan span : spans) {
+            if (root == null && span.parentSpanId() == null) {
+                root = span;
+            }
+            end = Math.max(end, span.endEpochNanos());
+            error |= span.isError();
+            if (route == null && span.attributes().get("http.route") instanceof String value) {
+                route = value;
+            }
+            if (uri == null && span.kind() == io.inferlens.annotation.SpanKind.SERVER
+                    && span.attributes().get("uri") instanceof String value) {
+                uri = value;
+            }
+            for (String key : MODEL_KEYS) {
+                if (span.attributes().get(key) instanceof String model) {
+                    models.add(Secrets.mask(model));
+                }
+            }
+        }
+        StoredSpan first = spans[0];
+        String name = ((root != null) ? root : first).name();
+        String httpRoute = (route != null) ? route : uri;
+        return new TraceSummary(traceId, name, first.start(), Duration.ofNanos(end - first.startEpochNanos()),
+                spans.length, dropped, error, (httpRoute != null) ? Secrets.mask(httpRoute) : null,
+                new ArrayList<>(models));
+    }
+
+    @Override
+    public int size() {
+        return this.traces.size();
+    }
+
+    /**
+     * The number of spans kept, across traces.
+     * @return the number of spans
+     */
+    public long spanCount() {
+        long count = 0;
+        for (TraceBuffer buffer : this.traces.values()) {
+            count += buffer.size();
+        }
+        return count;
+    }
+
+    @Override
+    public long droppedSpans() {
+        return this.droppedSpans.sum();
+    }
+
+    @Override
+    public long evictedTraces() {
+        return this.evictedTraces.sum();
+    }
+
+    @Override
+    public void clear() {
+        for (TraceBuffer buffer : this.traces.values()) {
+            if (buffer.markRemoved()) {
+                this.traces.remove(buffer.traceId, buffer);
+                this.slots.decrementAndGet();
+            }
+        }
+        synchronized (this.evictionLock) {
+            this.candidates = new Candidate[0];
+            this.cursor = 0;
+        }
+    }
+
+    /**
+     * The maximum number of traces kept.
+     * @return the maximum number of traces
+     */
+    public int getMaxTraces() {
+        return this.maxTraces;
+    }
+
+    /**
+     * The maximum number of spans kept per trace.
+     * @return the maximum number of spans per trace
+     */
+    public int getMaxSpansPerTrace() {
+        return this.maxSpansPerTrace;
+    }
+
+    /**
+     * The maximum length of a string attribute value kept.
+     * @return the maximum length
+     */
+    public int getMaxAttributeValueLength() {
+        return this.maxAttributeValueLength;
+    }
+
+    static StoredSpan mask(StoredSpan span) {
+        String description = span.statusDescription();
+        String maskedDescription = (description != null) ? Secrets.mask(description) : null;
+        Map<String, Object> attributes = mapStrings(span.attributes(), InMemoryTraceStore::maskValue);
+        List<SpanEvent> events = span.events();
+        List<SpanEvent> maskedEvents = events;
+        for (int i = 0; i < events.size(); i++) {
+            SpanEvent event = events.get(i);
+            Map<String, Object> eventAttributes = mapStrings(event.attributes(), InMemoryTraceStore::maskValue);
+            if (eventAttributes != event.attributes()) {
+                if (maskedEvents == events) {
+                    maskedEvents = new ArrayList<>(events);
+                }
+                maskedEvents.set(i, new SpanEvent(event.name(), event.epochNanos(), eventAttributes));
+            }
+        }
+        if (maskedDescription == description && attributes == span.attributes() && maskedEvents == events) {
+            return span;
+        }
+        return new StoredSpan(span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind(),
+                span.startEpochNanos(), span.durationNanos(), span.status(), maskedDescription, attributes,
+                maskedEvents);
+    }
+
+    private static String maskValue(String key, String value) {
+        // An attribute such as api_key -> abc is masked as the text "api_key=abc" would
+        // be.
+        String pair = key + "=" + value;
+        String masked = Secrets.mask(pair);
+        if (masked == pair) {
+            return value;
+        }
+        return (masked.startsWith(key + "=")) ? masked.substring(key.length() + 1) : Secrets.MASK;
+    }
+
+    /**
+     * Whether a span has an attribute whose value, as text, equals the one given. A value
+     * with a secret never matches, so that a query cannot probe for secrets.
+     */
+    static boolean hasAttribute(StoredSpan span, String key, String expected) {
+        Object value = span.attributes().get(key);
+        if (value instanceof List<?> list) {
+            for (Object element : list) {
+                if (matches(key, element, expected)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return value != null && matches(key, value, expected);
+    }
+
+    private static boolean matches(String key, Object value, String expected) {
+        if (value instanceof String text) {
+            return text.equals(expected) && maskValue(key, text) == text;
+        }
+        return String.valueOf(value).equals(expected);
+    }
+
+    @FunctionalInterface
+    private interface StringFunction {
+
+        String apply(String key, String value);
+
+    }
+
+    private record Candidate(TraceBuffer buffer, long lastWrite) {
+    }
+
+    private record Match(long start, TraceBuffer buffer, StoredSpan[] spans) {
+    }
+
+    /**
+     * The spans of one trace, in the order they arrived, up to a maximum. Guarded by its
+     * own monitor, except {@link #lastWrite}.
+     */
+    private static final class TraceBuffer {
+
+        private final String traceId;
+
+        private final int maxSpans;
+
+        private StoredSpan[] spans;
+
+        private int size;
+
+        private long dropped;
+
+        private boolean removed;
+
+        private long startNanos = Long.MAX_VALUE;
+
+        private long endNanos = Long.MIN_VALUE;
+
+        private boolean error;
+
+        private volatile long lastWrite;
+
+        TraceBuffer(String traceId, int initialCapacity, int maxSpans) {
+            this.traceId = traceId;
+            this.maxSpans = maxSpans;
+            this.spans = new StoredSpan[initialCapacity];
+        }
+
+        /**
+         * Add a span, or count it as dropped if the trace is full.
+         * @return {@code false} if the trace was evicted and the span not added
+         */
+        synchronized boolean add(StoredSpan span, AtomicLong sequence, LongAdder droppedSpans) {
+            if (this.removed) {
+                return false;
+            }
+            if (this.size == this.maxSpans) {
+                this.dropped++;
+                droppedSpans.increment();
+            }
+            else {
+                if (this.size == this.spans.length) {
+                    this.spans = Arrays.copyOf(this.spans, Math.min(this.spans.length * 2, this.maxSpans));
+                }
+                this.spans[this.size++] = span;
+                this.startNanos = Math.min(this.startNanos, span.startEpochNanos());
+                this.endNanos = Math.max(this.endNanos, span.endEpochNanos());
+                this.error |= span.isError();
+            }
+            this.lastWrite = sequence.incrementAndGet();
+            return true;
+        }
+
+        /**
+         * The spans of this trace, in the order they arrived, if it matches a query.
+         * @return the spans, or {@code null} if it does not match
+         */
+        StoredSpan @Nullable [] matching(TraceQuery query) {
+            StoredSpan[] spans;
+            synchronized (this) {
+                if (this.removed || this.size == 0 || (query.errorsOnly() && !this.error)) {
+                    return null;
+                }
+                Duration slowerThan = query.slowerThan();
+                if (slowerThan != null && this.endNanos - this.startNanos <= slowerThan.toNanos()) {
+                    return null;
+                }
+                spans = Arrays.copyOf(this.spans, this.size);
+            }
+            for (Map.Entry<String, String> attribute : query.attributes().entrySet()) {
+                if (!anyHas(spans, attribute.getKey(), attribute.getValue())) {
+                    return null;
+                }
+            }
+            return spans;
+        }
+
+        private static boolean anyHas(StoredSpan[] spans, String key, String value) {
+            for (StoredSpan span : spans) {
+                if (hasAttribute(span, key, value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Its spans, sorted by start; {@code null} if it was removed.
+         */
+        StoredSpan @Nullable [] sortedSpans() {
+            StoredSpan[] spans;
+            synchronized (this) {
+                if (this.removed || this.size == 0) {
+                    return null;
+                }
+                spans = Arrays.copyOf(this.spans, this.size);
+            }
+            // Stable: spans that start together stay in the order they arrived.
+            Arrays.sort(spans, BY_START);
+            return spans;
+        }
+
+        synchronized boolean evictIfNotWrittenSince(long lastWrite) {
+            if (this.removed || this.lastWrite != lastWrite) {
+                return false;
+            }
+            this.removed = true;
+            return true;
+        }
+
+        synchronized boolean markRemoved() {
+            if (this.removed) {
+                return false;
+            }
+            this.removed = true;
+            return true;
+        }
+
+        synchronized int size() {
+            return this.size;
+        }
+
+        synchronized long dropped() {
+            return this.dropped;
+        }
+
+    }
+
+}

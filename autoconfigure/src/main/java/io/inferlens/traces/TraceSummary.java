@@ -1,0 +1,51 @@
+package io.inferlens.traces;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One line of a list of recent traces.
+ *
+ * @param traceId the trace id
+ * @param name the name of its root span, or of its earliest span if the root span is not
+ * stored
+ * @param start when its earliest span started
+ * @param duration from the earliest start to the latest end of its spans
+ * @param spanCount the number of its spans stored
+ * @param droppedSpans the number of its spans dropped because it had too many
+ * @param error whether a span of it has an error status
+ * @param httpRoute the route of its HTTP server span ({@code http.route}, else
+ * {@code uri}), or {@code null}; masked
+ * @param models the models it used ({@code gen_ai.request.model} and
+ * {@code gen_ai.response.model}), without duplicates, in the order of the spans' starts;
+ * masked and unmodifiable
+ * @author Inferlens
+ */
+public record TraceSummary(String traceId, String name, Instant start, Duration duration, int spanCount,
+        long droppedSpans, boolean error, @Nullable String httpRoute, List<String> models) {
+
+    /**
+     * Create a summary.
+     * @param traceId the trace id
+     * @param name the name of its root or earliest span
+     * @param start when its earliest span started
+     * @param duration from its earliest start to its latest end
+     * @param spanCount the number of its spans stored
+     * @param droppedSpans the number of its spans dropped
+     * @param error whether a span of it failed
+     * @param httpRoute its HTTP route, or {@code null}
+     * @param models the models it used, copied
+     */
+    public TraceSummary {
+        Objects.requireNonNull(traceId, "traceId");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(duration, "duration");
+        models = List.copyOf(models);
+    }
+
+}
