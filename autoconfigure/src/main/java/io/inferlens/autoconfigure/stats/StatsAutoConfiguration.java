@@ -29,7 +29,7 @@ import org.springframework.core.annotation.Order;
 @AutoConfiguration(after = { TracedAutoConfiguration.class, InferenceAutoConfiguration.class },
         afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "inferlens.stats.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty("inferlens.stats.enabled")
 @EnableConfigurationProperties(StatsProperties.class)
 public final class StatsAutoConfiguration {
 

@@ -14,9 +14,11 @@ public class StatsProperties {
 
     /**
      * Whether rolling statistics of the last fifteen minutes of requests, operations and
-     * model calls are kept in memory.
+     * model calls are kept in memory. Off until the inferlens endpoint that reads them is
+     * available: they cost about 0.35 µs per observation (statistics) and 1 µs per
+     * sampled span (store).
      */
-    private boolean enabled = true;
+    private boolean enabled = false;
 
     /**
      * Maximum number of operations kept apart; calls of further ones are counted under

@@ -29,7 +29,8 @@ import org.springframework.context.annotation.Configuration;
  * @author Inferlens
  */
 @AutoConfiguration(after = TraceLogsAutoConfiguration.class)
-@ConditionalOnBooleanProperty(name = { "inferlens.enabled", "inferlens.trace-store.enabled" }, matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty("inferlens.trace-store.enabled")
 @EnableConfigurationProperties(TraceStoreProperties.class)
 public final class TraceStoreAutoConfiguration {
 

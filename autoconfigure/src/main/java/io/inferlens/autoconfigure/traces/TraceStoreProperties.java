@@ -13,9 +13,11 @@ public class TraceStoreProperties {
     static final String PREFIX = "inferlens.trace-store";
 
     /**
-     * Whether to keep recent traces in memory.
+     * Whether to keep recent traces in memory. Off until the inferlens endpoint that
+     * reads them is available: they cost about 0.35 µs per observation (statistics) and 1
+     * µs per sampled span (store).
      */
-    private boolean enabled = true;
+    private boolean enabled = false;
 
     /**
      * Maximum number of traces kept. When a new trace arrives and the store is full, the

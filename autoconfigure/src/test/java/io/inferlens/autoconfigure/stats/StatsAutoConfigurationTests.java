@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StatsAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withPropertyValues("inferlens.stats.enabled=true")
         .withConfiguration(AutoConfigurations.of(StatsAutoConfiguration.class));
 
     @Test
@@ -102,6 +103,13 @@ class StatsAutoConfigurationTests {
             return HANDLER;
         }
 
+    }
+
+    @Test
+    void offByDefault() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(StatsAutoConfiguration.class))
+            .run((context) -> assertThat(context.getBeanDefinitionNames())
+                .noneMatch((name) -> name.startsWith("inferlens")));
     }
 
 }

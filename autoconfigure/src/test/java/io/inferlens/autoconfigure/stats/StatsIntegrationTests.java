@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.within;
 class StatsIntegrationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withPropertyValues("inferlens.stats.enabled=true")
         .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, AopAutoConfiguration.class,
                 TracedAutoConfiguration.class, InferenceAutoConfiguration.class, StatsAutoConfiguration.class))
         .withPropertyValues("inferlens.pricing.models.sim-small.input=0.15",

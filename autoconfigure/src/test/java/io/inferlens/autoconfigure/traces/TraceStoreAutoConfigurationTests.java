@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TraceStoreAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withPropertyValues("inferlens.trace-store.enabled=true")
         .withConfiguration(AutoConfigurations.of(TraceStoreAutoConfiguration.class));
 
     @Test
@@ -123,6 +124,13 @@ class TraceStoreAutoConfigurationTests {
             assertThat(store.trace("t1").orElseThrow().logs()).extracting(TraceLogEvent::message)
                 .containsExactly("answered");
         });
+    }
+
+    @Test
+    void offByDefault() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TraceStoreAutoConfiguration.class))
+            .run((context) -> assertThat(context.getBeanDefinitionNames())
+                .noneMatch((name) -> name.startsWith("inferlens")));
     }
 
 }
