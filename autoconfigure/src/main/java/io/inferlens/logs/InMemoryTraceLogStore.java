@@ -8,13 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.inferlens.privacy.Secrets;
-import org.jspecify.annotations.Nullable;
+import io.inferlens.store.TraceBuffers;
 
 /**
  * A {@link TraceLogStore} in memory, bounded in the number of traces, of events per trace
@@ -22,14 +19,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Each trace has its own small ring buffer, which grows up to
  * {@link #getMaxEventsPerTrace()} and then drops its oldest event, counting it. Appending
- * to a trace locks only that trace's buffer: there is no global lock on the append path,
- * only one atomic increment of a sequence that orders events across traces and ages the
- * traces. When a new trace arrives and {@link #getMaxTraces()} traces are kept, the least
- * recently written one is evicted: a slot is reserved before a trace is added, so the
- * bound holds under concurrency. Finding the least recently written trace sorts a
- * snapshot of the traces by their last write, then evicts from it in order, skipping the
- * traces written since; a snapshot serves many evictions before it is rebuilt, so
- * eviction costs O(log n) amortized and nothing is done per append to keep an order.
+ * to a trace locks only that trace's buffer; the sequence that ages the traces also
+ * orders events across traces. When a new trace arrives and {@link #getMaxTraces()}
+ * traces are kept, the least recently written one is evicted ({@link TraceBuffers}).
  * <p>
  * Messages are kept raw, only truncated, and masked when read: reading is rare, logging
  * is not. Events below the {@link #getLevel() level} threshold are not kept.
@@ -45,37 +37,17 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
 
     private static final int INITIAL_CAPACITY = 8;
 
-    private final int maxTraces;
-
     private final int maxEventsPerTrace;
 
     private final int maxMessageLength;
 
     private final LogLevel level;
 
-    private final ConcurrentHashMap<String, TraceBuffer> traces;
-
-    /**
-     * Traces kept plus traces being added: never above {@link #maxTraces}, and never
-     * below the size of {@link #traces}.
-     */
-    private final AtomicInteger slots = new AtomicInteger();
-
-    private final AtomicLong sequence = new AtomicLong();
-
-    private final LongAdder evictedTraces = new LongAdder();
+    private final TraceBuffers<TraceBuffer> traces;
 
     private final LongAdder droppedEvents = new LongAdder();
 
-    private final Object evictionLock = new Object();
-
-    /**
-     * Traces sorted by their last write when the snapshot was taken, guarded by
-     * {@link #evictionLock}.
-     */
-    private @Nullable Candidate[] candidates = new Candidate[0];
-
-    private int cursor;
+    private final TraceBuffers.Adder<TraceBuffer, TraceLogEvent> adder;
 
     /**
      * Create a store.
@@ -89,11 +61,12 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
         requireAtLeastOne(maxTraces, "maxTraces");
         requireAtLeastOne(maxEventsPerTrace, "maxEventsPerTrace");
         requireAtLeastOne(maxMessageLength, "maxMessageLength");
-        this.maxTraces = maxTraces;
         this.maxEventsPerTrace = maxEventsPerTrace;
         this.maxMessageLength = maxMessageLength;
         this.level = level;
-        this.traces = new ConcurrentHashMap<>(Math.min(maxTraces, 1024));
+        this.traces = new TraceBuffers<>(maxTraces, (traceId) -> new TraceBuffer(traceId,
+                Math.min(INITIAL_CAPACITY, maxEventsPerTrace), maxEventsPerTrace));
+        this.adder = (buffer, event) -> buffer.add(event, this.traces, this.droppedEvents);
     }
 
     private static void requireAtLeastOne(int value, String name) {
@@ -113,79 +86,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
             return;
         }
         TraceLogEvent bounded = bound(event);
-        String traceId = bounded.traceId();
-        while (true) {
-            TraceBuffer buffer = this.traces.get(traceId);
-            if (buffer == null) {
-                if (addTrace(traceId, bounded)) {
-                    return;
-                }
-            }
-            else if (buffer.add(bounded, this.sequence, this.droppedEvents)) {
-                return;
-            }
-            // Lost a race with another thread adding this trace, or with its eviction.
-        }
-    }
-
-    private boolean addTrace(String traceId, TraceLogEvent event) {
-        reserveSlot();
-        TraceBuffer created = new TraceBuffer(traceId, Math.min(INITIAL_CAPACITY, this.maxEventsPerTrace),
-                this.maxEventsPerTrace);
-        // Added before it is shared: a kept trace always has an event, and its adder's.
-        created.add(event, this.sequence, this.droppedEvents);
-        if (this.traces.putIfAbsent(traceId, created) != null) {
-            this.slots.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    private void reserveSlot() {
-        while (true) {
-            int used = this.slots.get();
-            if (used < this.maxTraces) {
-                if (this.slots.compareAndSet(used, used + 1)) {
-                    return;
-                }
-            }
-            else if (!evictLeastRecentlyWritten()) {
-                // Every slot is held by a trace being added by another thread.
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    private boolean evictLeastRecentlyWritten() {
-        synchronized (this.evictionLock) {
-            for (int snapshot = 0; snapshot < 2; snapshot++) {
-                @Nullable Candidate[] candidates = this.candidates;
-                while (this.cursor < candidates.length) {
-                    Candidate candidate = candidates[this.cursor];
-                    candidates[this.cursor++] = null;
-                    if (candidate != null && candidate.buffer().evictIfNotWrittenSince(candidate.lastWrite())) {
-                        // Only eviction and clear() remove traces, both after marking
-                        // them.
-                        this.traces.remove(candidate.buffer().traceId, candidate.buffer());
-                        this.slots.decrementAndGet();
-                        this.evictedTraces.increment();
-                        return true;
-                    }
-                }
-                takeSnapshot();
-            }
-            return false;
-        }
-    }
-
-    private void takeSnapshot() {
-        List<Candidate> snapshot = new ArrayList<>(this.traces.size());
-        for (TraceBuffer buffer : this.traces.values()) {
-            snapshot.add(new Candidate(buffer, buffer.lastWrite));
-        }
-        snapshot.sort(Comparator.comparingLong(Candidate::lastWrite));
-        this.candidates = snapshot.toArray(new Candidate[0]);
-        this.cursor = 0;
+        this.traces.add(bounded.traceId(), bounded, this.adder);
     }
 
     private TraceLogEvent bound(TraceLogEvent event) {
@@ -253,7 +154,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
         }
         PriorityQueue<Sequenced> newest = new PriorityQueue<>(Math.min(limit, 1024),
                 Comparator.comparingLong(Sequenced::sequence));
-        for (TraceBuffer buffer : this.traces.values()) {
+        for (TraceBuffer buffer : this.traces.buffers()) {
             buffer.collectNewest(minLevel, limit, newest);
         }
         Sequenced[] sorted = newest.toArray(new Sequenced[0]);
@@ -267,16 +168,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
 
     @Override
     public void clear() {
-        for (TraceBuffer buffer : this.traces.values()) {
-            if (buffer.markRemoved()) {
-                this.traces.remove(buffer.traceId, buffer);
-                this.slots.decrementAndGet();
-            }
-        }
-        synchronized (this.evictionLock) {
-            this.candidates = new Candidate[0];
-            this.cursor = 0;
-        }
+        this.traces.clear();
     }
 
     /**
@@ -293,7 +185,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
      */
     public long eventCount() {
         long count = 0;
-        for (TraceBuffer buffer : this.traces.values()) {
+        for (TraceBuffer buffer : this.traces.buffers()) {
             count += buffer.size();
         }
         return count;
@@ -304,7 +196,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
      * @return the number of traces evicted
      */
     public long evictedTraces() {
-        return this.evictedTraces.sum();
+        return this.traces.evictedTraces();
     }
 
     /**
@@ -321,7 +213,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
      * @return the maximum number of traces
      */
     public int getMaxTraces() {
-        return this.maxTraces;
+        return this.traces.getMaxTraces();
     }
 
     /**
@@ -382,19 +274,14 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
         return (masked.startsWith(key + "=")) ? masked.substring(key.length() + 1) : Secrets.MASK;
     }
 
-    private record Candidate(TraceBuffer buffer, long lastWrite) {
-    }
-
     private record Sequenced(long sequence, TraceLogEvent event) {
     }
 
     /**
      * The events of one trace: a ring buffer that grows up to its maximum, then drops its
-     * oldest event. Guarded by its own monitor, except {@link #lastWrite}.
+     * oldest event. Guarded by its own monitor.
      */
-    private static final class TraceBuffer {
-
-        private final String traceId;
+    private static final class TraceBuffer extends TraceBuffers.Buffer {
 
         private final int maxEvents;
 
@@ -408,12 +295,8 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
 
         private long dropped;
 
-        private boolean removed;
-
-        private volatile long lastWrite;
-
         TraceBuffer(String traceId, int initialCapacity, int maxEvents) {
-            this.traceId = traceId;
+            super(traceId);
             this.maxEvents = maxEvents;
             this.events = new TraceLogEvent[initialCapacity];
             this.sequences = new long[initialCapacity];
@@ -423,13 +306,13 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
          * Add an event.
          * @return {@code false} if the trace was evicted and the event not added
          */
-        synchronized boolean add(TraceLogEvent event, AtomicLong sequence, LongAdder droppedEvents) {
-            if (this.removed) {
+        synchronized boolean add(TraceLogEvent event, TraceBuffers<?> traces, LongAdder droppedEvents) {
+            if (isRemoved()) {
                 return false;
             }
             // Taken under the lock, so a trace's events are in the order of their
             // sequence.
-            long next = sequence.incrementAndGet();
+            long next = traces.nextSequence();
             int capacity = this.events.length;
             if (this.size == capacity && capacity < this.maxEvents) {
                 grow(Math.min(capacity * 2, this.maxEvents));
@@ -448,7 +331,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
                 this.dropped++;
                 droppedEvents.increment();
             }
-            this.lastWrite = next;
+            written(next);
             return true;
         }
 
@@ -496,22 +379,6 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
                     return;
                 }
             }
-        }
-
-        synchronized boolean evictIfNotWrittenSince(long lastWrite) {
-            if (this.removed || this.lastWrite != lastWrite) {
-                return false;
-            }
-            this.removed = true;
-            return true;
-        }
-
-        synchronized boolean markRemoved() {
-            if (this.removed) {
-                return false;
-            }
-            this.removed = true;
-            return true;
         }
 
         synchronized int size() {

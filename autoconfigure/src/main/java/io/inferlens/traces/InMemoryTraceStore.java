@@ -14,14 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.inferlens.logs.TraceLogEvent;
 import io.inferlens.logs.TraceLogStore;
 import io.inferlens.privacy.Secrets;
+import io.inferlens.store.TraceBuffers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,14 +28,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Each trace has its own buffer of spans, which grows up to
  * {@link #getMaxSpansPerTrace()}; further spans of that trace are dropped and counted.
- * Adding a span locks only its trace's buffer: there is no global lock on the add path,
- * only one atomic increment of a sequence that ages the traces. When a new trace arrives
- * and {@link #getMaxTraces()} traces are kept, the least recently written one is evicted:
- * a slot is reserved before a trace is added, so the bound holds under concurrency.
- * Finding the least recently written trace sorts a snapshot of the traces by their last
- * write, then evicts from it in order, skipping the traces written since; a snapshot
- * serves many evictions before it is rebuilt (the scheme of
- * {@link io.inferlens.logs.InMemoryTraceLogStore}).
+ * Adding a span locks only its trace's buffer. When a new trace arrives and
+ * {@link #getMaxTraces()} traces are kept, the least recently written one is evicted
+ * ({@link TraceBuffers}, as in {@link io.inferlens.logs.InMemoryTraceLogStore}).
  * <p>
  * Attributes are kept raw, only truncated, and masked when read: reading is rare,
  * recording spans is not. The log events of a trace come from a {@link TraceLogStore},
@@ -53,37 +46,17 @@ public final class InMemoryTraceStore implements TraceStore {
 
     private static final Comparator<StoredSpan> BY_START = Comparator.comparingLong(StoredSpan::startEpochNanos);
 
-    private final int maxTraces;
-
     private final int maxSpansPerTrace;
 
     private final int maxAttributeValueLength;
 
     private final @Nullable TraceLogStore logs;
 
-    private final ConcurrentHashMap<String, TraceBuffer> traces;
-
-    /**
-     * Traces kept plus traces being added: never above {@link #maxTraces}, and never
-     * below the size of {@link #traces}.
-     */
-    private final AtomicInteger slots = new AtomicInteger();
-
-    private final AtomicLong sequence = new AtomicLong();
-
-    private final LongAdder evictedTraces = new LongAdder();
+    private final TraceBuffers<TraceBuffer> traces;
 
     private final LongAdder droppedSpans = new LongAdder();
 
-    private final Object evictionLock = new Object();
-
-    /**
-     * Traces sorted by their last write when the snapshot was taken, guarded by
-     * {@link #evictionLock}.
-     */
-    private @Nullable Candidate[] candidates = new Candidate[0];
-
-    private int cursor;
+    private final TraceBuffers.Adder<TraceBuffer, StoredSpan> adder;
 
     /**
      * Create a store without log events.
@@ -109,11 +82,12 @@ public final class InMemoryTraceStore implements TraceStore {
         requireAtLeastOne(maxTraces, "maxTraces");
         requireAtLeastOne(maxSpansPerTrace, "maxSpansPerTrace");
         requireAtLeastOne(maxAttributeValueLength, "maxAttributeValueLength");
-        this.maxTraces = maxTraces;
         this.maxSpansPerTrace = maxSpansPerTrace;
         this.maxAttributeValueLength = maxAttributeValueLength;
         this.logs = logs;
-        this.traces = new ConcurrentHashMap<>(Math.min(maxTraces, 1024));
+        this.traces = new TraceBuffers<>(maxTraces,
+                (traceId) -> new TraceBuffer(traceId, Math.min(INITIAL_CAPACITY, maxSpansPerTrace), maxSpansPerTrace));
+        this.adder = (buffer, span) -> buffer.add(span, this.traces, this.droppedSpans);
     }
 
     private static void requireAtLeastOne(int value, String name) {
@@ -125,79 +99,7 @@ public final class InMemoryTraceStore implements TraceStore {
     @Override
     public void add(StoredSpan span) {
         StoredSpan bounded = bound(span);
-        String traceId = bounded.traceId();
-        while (true) {
-            TraceBuffer buffer = this.traces.get(traceId);
-            if (buffer == null) {
-                if (addTrace(traceId, bounded)) {
-                    return;
-                }
-            }
-            else if (buffer.add(bounded, this.sequence, this.droppedSpans)) {
-                return;
-            }
-            // Lost a race with another thread adding this trace, or with its eviction.
-        }
-    }
-
-    private boolean addTrace(String traceId, StoredSpan span) {
-        reserveSlot();
-        TraceBuffer created = new TraceBuffer(traceId, Math.min(INITIAL_CAPACITY, this.maxSpansPerTrace),
-                this.maxSpansPerTrace);
-        // Added before it is shared: a kept trace always has a span, and its adder's.
-        created.add(span, this.sequence, this.droppedSpans);
-        if (this.traces.putIfAbsent(traceId, created) != null) {
-            this.slots.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    private void reserveSlot() {
-        while (true) {
-            int used = this.slots.get();
-            if (used < this.maxTraces) {
-                if (this.slots.compareAndSet(used, used + 1)) {
-                    return;
-                }
-            }
-            else if (!evictLeastRecentlyWritten()) {
-                // Every slot is held by a trace being added by another thread.
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    private boolean evictLeastRecentlyWritten() {
-        synchronized (this.evictionLock) {
-            for (int snapshot = 0; snapshot < 2; snapshot++) {
-                @Nullable Candidate[] candidates = this.candidates;
-                while (this.cursor < candidates.length) {
-                    Candidate candidate = candidates[this.cursor];
-                    candidates[this.cursor++] = null;
-                    if (candidate != null && candidate.buffer().evictIfNotWrittenSince(candidate.lastWrite())) {
-                        // Only eviction and clear() remove traces, both after marking
-                        // them.
-                        this.traces.remove(candidate.buffer().traceId, candidate.buffer());
-                        this.slots.decrementAndGet();
-                        this.evictedTraces.increment();
-                        return true;
-                    }
-                }
-                takeSnapshot();
-            }
-            return false;
-        }
-    }
-
-    private void takeSnapshot() {
-        List<Candidate> snapshot = new ArrayList<>(this.traces.size());
-        for (TraceBuffer buffer : this.traces.values()) {
-            snapshot.add(new Candidate(buffer, buffer.lastWrite));
-        }
-        snapshot.sort(Comparator.comparingLong(Candidate::lastWrite));
-        this.candidates = snapshot.toArray(new Candidate[0]);
-        this.cursor = 0;
+        this.traces.add(bounded.traceId(), bounded, this.adder);
     }
 
     private StoredSpan bound(StoredSpan span) {
@@ -285,7 +187,7 @@ public final class InMemoryTraceStore implements TraceStore {
     public List<TraceSummary> recent(TraceQuery query) {
         PriorityQueue<Match> newest = new PriorityQueue<>(Math.min(query.limit(), 1024) + 1,
                 Comparator.comparingLong(Match::start));
-        for (TraceBuffer buffer : this.traces.values()) {
+        for (TraceBuffer buffer : this.traces.buffers()) {
             StoredSpan[] spans = buffer.matching(query);
             if (spans == null) {
                 continue;
@@ -307,7 +209,7 @@ public final class InMemoryTraceStore implements TraceStore {
         List<TraceSummary> summaries = new ArrayList<>(sorted.length);
         for (Match match : sorted) {
             Arrays.sort(match.spans(), BY_START);
-            summaries.add(summary(match.buffer().traceId, match.spans(), match.buffer().dropped()));
+            summaries.add(summary(match.buffer().traceId(), match.spans(), match.buffer().dropped()));
         }
         return Collections.unmodifiableList(summaries);
     }
@@ -425,7 +327,7 @@ public final class InMemoryTraceStore implements TraceStore {
      */
     public long spanCount() {
         long count = 0;
-        for (TraceBuffer buffer : this.traces.values()) {
+        for (TraceBuffer buffer : this.traces.buffers()) {
             count += buffer.size();
         }
         return count;
@@ -438,21 +340,12 @@ public final class InMemoryTraceStore implements TraceStore {
 
     @Override
     public long evictedTraces() {
-        return this.evictedTraces.sum();
+        return this.traces.evictedTraces();
     }
 
     @Override
     public void clear() {
-        for (TraceBuffer buffer : this.traces.values()) {
-            if (buffer.markRemoved()) {
-                this.traces.remove(buffer.traceId, buffer);
-                this.slots.decrementAndGet();
-            }
-        }
-        synchronized (this.evictionLock) {
-            this.candidates = new Candidate[0];
-            this.cursor = 0;
-        }
+        this.traces.clear();
     }
 
     /**
@@ -460,7 +353,7 @@ public final class InMemoryTraceStore implements TraceStore {
      * @return the maximum number of traces
      */
     public int getMaxTraces() {
-        return this.maxTraces;
+        return this.traces.getMaxTraces();
     }
 
     /**
@@ -545,19 +438,14 @@ public final class InMemoryTraceStore implements TraceStore {
 
     }
 
-    private record Candidate(TraceBuffer buffer, long lastWrite) {
-    }
-
     private record Match(long start, TraceBuffer buffer, StoredSpan[] spans) {
     }
 
     /**
      * The spans of one trace, in the order they arrived, up to a maximum. Guarded by its
-     * own monitor, except {@link #lastWrite}.
+     * own monitor.
      */
-    private static final class TraceBuffer {
-
-        private final String traceId;
+    private static final class TraceBuffer extends TraceBuffers.Buffer {
 
         private final int maxSpans;
 
@@ -567,18 +455,14 @@ public final class InMemoryTraceStore implements TraceStore {
 
         private long dropped;
 
-        private boolean removed;
-
         private long startNanos = Long.MAX_VALUE;
 
         private long endNanos = Long.MIN_VALUE;
 
         private boolean error;
 
-        private volatile long lastWrite;
-
         TraceBuffer(String traceId, int initialCapacity, int maxSpans) {
-            this.traceId = traceId;
+            super(traceId);
             this.maxSpans = maxSpans;
             this.spans = new StoredSpan[initialCapacity];
         }
@@ -587,8 +471,8 @@ public final class InMemoryTraceStore implements TraceStore {
          * Add a span, or count it as dropped if the trace is full.
          * @return {@code false} if the trace was evicted and the span not added
          */
-        synchronized boolean add(StoredSpan span, AtomicLong sequence, LongAdder droppedSpans) {
-            if (this.removed) {
+        synchronized boolean add(StoredSpan span, TraceBuffers<?> traces, LongAdder droppedSpans) {
+            if (isRemoved()) {
                 return false;
             }
             if (this.size == this.maxSpans) {
@@ -604,7 +488,7 @@ public final class InMemoryTraceStore implements TraceStore {
                 this.endNanos = Math.max(this.endNanos, span.endEpochNanos());
                 this.error |= span.isError();
             }
-            this.lastWrite = sequence.incrementAndGet();
+            written(traces.nextSequence());
             return true;
         }
 
@@ -615,7 +499,7 @@ public final class InMemoryTraceStore implements TraceStore {
         StoredSpan @Nullable [] matching(TraceQuery query) {
             StoredSpan[] spans;
             synchronized (this) {
-                if (this.removed || this.size == 0 || (query.errorsOnly() && !this.error)) {
+                if (isRemoved() || this.size == 0 || (query.errorsOnly() && !this.error)) {
                     return null;
                 }
                 Duration slowerThan = query.slowerThan();
@@ -647,7 +531,7 @@ public final class InMemoryTraceStore implements TraceStore {
         StoredSpan @Nullable [] sortedSpans() {
             StoredSpan[] spans;
             synchronized (this) {
-                if (this.removed || this.size == 0) {
+                if (isRemoved() || this.size == 0) {
                     return null;
                 }
                 spans = Arrays.copyOf(this.spans, this.size);
@@ -655,22 +539,6 @@ public final class InMemoryTraceStore implements TraceStore {
             // Stable: spans that start together stay in the order they arrived.
             Arrays.sort(spans, BY_START);
             return spans;
-        }
-
-        synchronized boolean evictIfNotWrittenSince(long lastWrite) {
-            if (this.removed || this.lastWrite != lastWrite) {
-                return false;
-            }
-            this.removed = true;
-            return true;
-        }
-
-        synchronized boolean markRemoved() {
-            if (this.removed) {
-                return false;
-            }
-            this.removed = true;
-            return true;
         }
 
         synchronized int size() {
