@@ -2,6 +2,7 @@ package io.inferlens.circuitbreaker;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -180,6 +181,22 @@ public class CircuitBreakerMetrics {
         return removed[0];
     }
 
+    /**
+     * The current state of every bound circuit breaker, read from its supplier now, by
+     * name. A breaker whose supplier fails or returns {@code null} is left out.
+     * @return the states, sorted by name
+     */
+    public Map<String, CircuitBreakerState> states() {
+        Map<String, CircuitBreakerState> states = new TreeMap<>();
+        this.bindings.forEach((name, binding) -> {
+            CircuitBreakerState state = binding.state();
+            if (state != null) {
+                states.put(name, state);
+            }
+        });
+        return states;
+    }
+
     private void instrumentationFailed(String action, Throwable ex) {
         if (!this.failureLogged) {
             this.failureLogged = true;
@@ -208,13 +225,17 @@ public class CircuitBreakerMetrics {
         }
 
         double value() {
+            CircuitBreakerState current = state();
+            return (current != null) ? current.getGaugeValue() : Double.NaN;
+        }
+
+        @Nullable CircuitBreakerState state() {
             try {
-                CircuitBreakerState current = this.state.get();
-                return (current != null) ? current.getGaugeValue() : Double.NaN;
+                return this.state.get();
             }
             catch (RuntimeException | LinkageError ex) {
                 instrumentationFailed("read the state of circuit breaker '" + this.name + "'", ex);
-                return Double.NaN;
+                return null;
             }
         }
 

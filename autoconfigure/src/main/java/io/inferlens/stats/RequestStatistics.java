@@ -173,6 +173,17 @@ public class RequestStatistics {
     }
 
     /**
+     * The requests of a window ending now, counted as in the {@link #summary() summary}.
+     * @param window the window, rounded up to whole buckets of ten seconds and at most
+     * fifteen minutes
+     * @return the requests of the window
+     */
+    public WindowSummary requests(Duration window) {
+        Series series = this.httpSeen ? this.httpRequests : this.topLevelOperations;
+        return windowSummary(series, window, this.clock.millis());
+    }
+
+    /**
      * The operations of the last fifteen minutes, the busiest first.
      * @return the operations
      */

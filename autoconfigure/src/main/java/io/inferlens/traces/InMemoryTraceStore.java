@@ -40,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryTraceStore implements TraceStore {
 
+    private static final String SLOW_KEY = "inferlens.slow";
+
     private static final String[] MODEL_KEYS = { "gen_ai.request.model", "gen_ai.response.model" };
 
     private static final int INITIAL_CAPACITY = 8;
@@ -286,6 +288,7 @@ public final class InMemoryTraceStore implements TraceStore {
         StoredSpan root = null;
         long end = Long.MIN_VALUE;
         boolean error = false;
+        boolean slow = false;
         String route = null;
         String uri = null;
         Set<String> models = new LinkedHashSet<>();
@@ -295,6 +298,10 @@ public final class InMemoryTraceStore implements TraceStore {
             }
             end = Math.max(end, span.endEpochNanos());
             error |= span.isError();
+            Object slowValue = span.attributes().get(SLOW_KEY);
+            // A string through Micrometer Tracing's key-values, a boolean when set on the
+            // span.
+            slow |= Boolean.TRUE.equals(slowValue) || "true".equals(slowValue);
             if (route == null && span.attributes().get("http.route") instanceof String value) {
                 route = value;
             }
@@ -312,7 +319,7 @@ public final class InMemoryTraceStore implements TraceStore {
         String name = ((root != null) ? root : first).name();
         String httpRoute = (route != null) ? route : uri;
         return new TraceSummary(traceId, name, first.start(), Duration.ofNanos(end - first.startEpochNanos()),
-                spans.length, dropped, error, (httpRoute != null) ? Secrets.mask(httpRoute) : null,
+                spans.length, dropped, error, slow, (httpRoute != null) ? Secrets.mask(httpRoute) : null,
                 new ArrayList<>(models));
     }
 

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param spanCount the number of its spans stored
  * @param droppedSpans the number of its spans dropped because it had too many
  * @param error whether a span of it has an error status
+ * @param slow whether a span of it was marked slow ({@code inferlens.slow=true}, set on
+ * calls slower than their {@code inferlens.slow-calls} threshold)
  * @param httpRoute the route of its HTTP server span ({@code http.route}, else
  * {@code uri}), or {@code null}; masked
  * @param models the models it used ({@code gen_ai.request.model} and
@@ -26,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @author Inferlens
  */
 public record TraceSummary(String traceId, String name, Instant start, Duration duration, int spanCount,
-        long droppedSpans, boolean error, @Nullable String httpRoute, List<String> models) {
+        long droppedSpans, boolean error, boolean slow, @Nullable String httpRoute, List<String> models) {
 
     /**
      * Create a summary.
@@ -37,6 +39,7 @@ public record TraceSummary(String traceId, String name, Instant start, Duration 
      * @param spanCount the number of its spans stored
      * @param droppedSpans the number of its spans dropped
      * @param error whether a span of it failed
+     * @param slow whether a span of it was slow
      * @param httpRoute its HTTP route, or {@code null}
      * @param models the models it used, copied
      */

@@ -1,5 +1,6 @@
 package io.inferlens.autoconfigure.stats;
 
+import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.inferlens.inference.PriceTable;
@@ -9,11 +10,14 @@ import io.micrometer.observation.ObservationHandler;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
@@ -29,7 +33,7 @@ import org.springframework.core.annotation.Order;
 @AutoConfiguration(after = { TracedAutoConfiguration.class, InferenceAutoConfiguration.class },
         afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty("inferlens.stats.enabled")
+@Conditional(StatsAutoConfiguration.OnEnabledOrRead.class)
 @EnableConfigurationProperties(StatsProperties.class)
 public final class StatsAutoConfiguration {
 
@@ -49,6 +53,29 @@ public final class StatsAutoConfiguration {
         StatsObservationHandler inferlensStatsObservationHandler(RequestStatistics statistics,
                 ObjectProvider<PriceTable> priceTable) {
             return new StatsObservationHandler(statistics, priceTable.getIfUnique());
+        }
+
+    }
+
+    /**
+     * On when {@code inferlens.stats.enabled} is {@code true}, or when it is not set and
+     * the {@code inferlens} endpoint is there to read the statistics.
+     */
+    static final class OnEnabledOrRead extends AnyNestedCondition {
+
+        OnEnabledOrRead() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBooleanProperty("inferlens.stats.enabled")
+        static class Enabled {
+
+        }
+
+        @ConditionalOnBooleanProperty(name = "inferlens.stats.enabled", matchIfMissing = true)
+        @ConditionalOnBean(type = InferlensEndpointAutoConfiguration.ENDPOINT_TYPE)
+        static class ReadByEndpoint {
+
         }
 
     }

@@ -1,5 +1,6 @@
 package io.inferlens.autoconfigure.traces;
 
+import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
 import io.inferlens.autoconfigure.logs.TraceLogsAutoConfiguration;
 import io.inferlens.logs.TraceLogStore;
 import io.inferlens.traces.InMemoryTraceStore;
@@ -8,11 +9,14 @@ import io.inferlens.traces.TraceStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -30,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = TraceLogsAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty("inferlens.trace-store.enabled")
+@Conditional(TraceStoreAutoConfiguration.OnEnabledOrRead.class)
 @EnableConfigurationProperties(TraceStoreProperties.class)
 public final class TraceStoreAutoConfiguration {
 
@@ -49,6 +53,29 @@ public final class TraceStoreAutoConfiguration {
         @ConditionalOnMissingBean
         OpenTelemetryTraceStoreSpanProcessor inferlensTraceStoreSpanProcessor(TraceStore store) {
             return new OpenTelemetryTraceStoreSpanProcessor(store);
+        }
+
+    }
+
+    /**
+     * On when {@code inferlens.trace-store.enabled} is {@code true}, or when it is not
+     * set and the {@code inferlens} endpoint is there to read the trace store.
+     */
+    static final class OnEnabledOrRead extends AnyNestedCondition {
+
+        OnEnabledOrRead() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBooleanProperty("inferlens.trace-store.enabled")
+        static class Enabled {
+
+        }
+
+        @ConditionalOnBooleanProperty(name = "inferlens.trace-store.enabled", matchIfMissing = true)
+        @ConditionalOnBean(type = InferlensEndpointAutoConfiguration.ENDPOINT_TYPE)
+        static class ReadByEndpoint {
+
         }
 
     }

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Inferlens health indicator.
+ */
+@NullMarked
+package io.inferlens.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;
