@@ -25,7 +25,6 @@
     histogramOperation: null, // the operation picked in the select, kept across refreshes
     openTraceId: null,
     openTrace: null,
-    selectedSpanId: null,
     statusBySource: {},
   };
 
@@ -34,31 +33,22 @@
   /** Creates an element; text (if given) is set with textContent only. */
   function el(tag, className, text) {
     const node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text !== undefined && text !== null) {
-      node.textContent = String(text);
-    }
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
 
-  function cell(text, className) {
-    return el('td', className, text);
-  }
+  const cell = (text, className) => el('td', className, text);
 
   function setNote(id, text) {
-    const note = $(id);
-    note.textContent = text || '';
-    note.hidden = !text;
+    $(id).textContent = text || '';
+    $(id).hidden = !text;
   }
 
   const isNum = (value) => typeof value === 'number' && Number.isFinite(value);
   const fixedFormats = {};
   function fmtFixed(value, digits) {
-    if (!isNum(value)) {
-      return DASH;
-    }
+    if (!isNum(value)) return DASH;
     fixedFormats[digits] = fixedFormats[digits] || new Intl.NumberFormat('en-US',
         { minimumFractionDigits: digits, maximumFractionDigits: digits });
     return fixedFormats[digits].format(value);
@@ -68,16 +58,10 @@
   const fmtPercent = (ratio) => (isNum(ratio) ? fmtFixed(ratio * 100, 1) + '%' : DASH);
   const fmtRate = (value) => fmtFixed(value, 2);
 
+  /** "$12.34", "$0.0081", "$0.000042": four decimals below a dollar, two significant digits below 1/100 cent. */
   function fmtUsd(value) {
-    if (!isNum(value)) {
-      return DASH;
-    }
-    if (value === 0) {
-      return '$0.00';
-    }
-    if (Math.abs(value) >= 1) {
-      return '$' + fmtFixed(value, 2);
-    }
+    if (!isNum(value)) return DASH;
+    if (value === 0 || Math.abs(value) >= 1) return '$' + fmtFixed(value, 2);
     return '$' + (Math.abs(value) >= 0.0001 ? fmtFixed(value, 4) : value.toPrecision(2));
   }
 
@@ -87,10 +71,7 @@
 
   /** A histogram bound: "16 ms", "0.5 ms", "1.02 s". */
   function fmtBound(millis) {
-    if (millis >= 1000) {
-      return parseFloat((millis / 1000).toFixed(2)) + ' s';
-    }
-    return parseFloat(millis.toFixed(2)) + ' ms';
+    return millis >= 1000 ? parseFloat((millis / 1000).toFixed(2)) + ' s' : parseFloat(millis.toFixed(2)) + ' ms';
   }
 
   const pad = (n, width) => String(n).padStart(width || 2, '0');
@@ -98,13 +79,9 @@
   /** Local time of an ISO timestamp: "10:00:00" (with milliseconds if asked), prefixed by the date if not today. */
   function fmtTime(iso, withMillis) {
     const date = new Date(iso);
-    if (!iso || Number.isNaN(date.getTime())) {
-      return DASH;
-    }
+    if (!iso || Number.isNaN(date.getTime())) return DASH;
     let text = pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds());
-    if (withMillis) {
-      text += '.' + pad(date.getMilliseconds(), 3);
-    }
+    if (withMillis) text += '.' + pad(date.getMilliseconds(), 3);
     if (date.toDateString() !== new Date().toDateString()) {
       text = date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate()) + ' ' + text;
     }
@@ -112,9 +89,7 @@
   }
 
   function fmtAttributeValue(value) {
-    if (Array.isArray(value)) {
-      return '[' + value.map(fmtAttributeValue).join(', ') + ']';
-    }
+    if (Array.isArray(value)) return '[' + value.map(fmtAttributeValue).join(', ') + ']';
     return value === null || value === undefined ? 'null' : String(value);
   }
 
@@ -129,20 +104,14 @@
 
   async function getJson(path) {
     const response = await fetch(API + path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-    if (!response.ok) {
-      throw new HttpError(response.status, path);
-    }
+    if (!response.ok) throw new HttpError(response.status, path);
     return response.json();
   }
 
   function describeError(error) {
     if (error instanceof HttpError) {
-      if (error.status === 404) {
-        return NOT_EXPOSED;
-      }
-      if (error.status === 401 || error.status === 403) {
-        return 'access to ' + API + ' denied (HTTP ' + error.status + ')';
-      }
+      if (error.status === 404) return NOT_EXPOSED;
+      if (error.status === 401 || error.status === 403) return 'access to ' + API + ' denied (HTTP ' + error.status + ')';
       return error.message;
     }
     return 'cannot reach ' + API + ': ' + (error && error.message ? error.message : error);
@@ -253,9 +222,7 @@
     chart.replaceChildren();
     stats.textContent = '';
     setNote('histogram-note', !statsOn ? 'Statistics are off.' : buckets.length ? '' : 'No data yet.');
-    if (!operation) {
-      return;
-    }
+    if (!operation) return;
     const max = Math.max(1, ...buckets.map((b) => b.count || 0));
     buckets.forEach((bucket, i) => {
       const label = isNum(bucket.upperBoundMillis)
@@ -365,17 +332,11 @@
 
   function traceQuery() {
     const params = new URLSearchParams();
-    if ($('filter-errors').checked) {
-      params.set('errors', 'true');
-    }
+    if ($('filter-errors').checked) params.set('errors', 'true');
     const slowerThan = $('filter-slower-than').value.trim();
-    if (slowerThan) {
-      params.set('slowerThan', slowerThan);
-    }
+    if (slowerThan) params.set('slowerThan', slowerThan);
     const model = $('filter-model').value.trim();
-    if (model) {
-      params.set('model', model);
-    }
+    if (model) params.set('model', model);
     params.set('limit', '50');
     return '/traces?' + params.toString();
   }
@@ -408,15 +369,9 @@
       const name = cell(trace.name);
       name.title = trace.traceId;
       const markers = cell(null, 'markers');
-      if (trace.error) {
-        markers.append(el('span', 'badge badge-error', 'error'));
-      }
-      if (trace.slow) {
-        markers.append(el('span', 'badge badge-slow', 'slow'));
-      }
-      if (trace.droppedSpans > 0) {
-        markers.append(el('span', 'badge', fmtInt(trace.droppedSpans) + ' dropped'));
-      }
+      if (trace.error) markers.append(el('span', 'badge badge-error', 'error'));
+      if (trace.slow) markers.append(el('span', 'badge badge-slow', 'slow'));
+      if (trace.droppedSpans > 0) markers.append(el('span', 'badge', fmtInt(trace.droppedSpans) + ' dropped'));
       row.append(start, name, cell(fmtMs(trace.durationMillis), 'num'), cell(fmtInt(trace.spanCount), 'num'),
           cell((trace.models || []).join(', ')), markers);
       return row;
@@ -437,7 +392,6 @@
   async function openTrace(traceId, scroll) {
     state.openTraceId = traceId;
     state.openTrace = null;
-    state.selectedSpanId = null;
     document.querySelectorAll('#traces tbody tr').forEach((row) => {
       row.classList.toggle('selected', row.dataset.traceId === traceId);
     });
@@ -450,9 +404,7 @@
     $('span-attributes').tBodies[0].replaceChildren();
     $('trace-logs').replaceChildren();
     setNote('logs-note', '');
-    if (scroll) {
-      detail.scrollIntoView({ block: 'start' });
-    }
+    if (scroll) detail.scrollIntoView({ block: 'start' });
     let trace;
     try {
       trace = await getJson('/traces/' + encodeURIComponent(traceId));
@@ -519,9 +471,7 @@
       row.append(name, track, el('div', 'span-duration', fmtMs(span.durationMillis)));
       return row;
     }));
-    if (rows.length) {
-      selectSpan(rows[0].span.spanId);
-    }
+    if (rows.length) selectSpan(rows[0].span.spanId);
     renderLogs(trace.logs || []);
   }
 
@@ -533,10 +483,7 @@
 
   function selectSpan(spanId) {
     const span = findSpan(spanId);
-    if (!span) {
-      return;
-    }
-    state.selectedSpanId = spanId;
+    if (!span) return;
     document.querySelectorAll('#waterfall .span-row').forEach((row) => {
       row.classList.toggle('selected', row.dataset.spanId === spanId);
     });
@@ -564,9 +511,7 @@
     kv('start', '+' + fmtMs(span.offsetMillis));
     kv('duration', fmtMs(span.durationMillis));
     section('attributes');
-    if (Object.keys(span.attributes || {}).length === 0) {
-      kv(DASH, 'no attributes');
-    }
+    if (Object.keys(span.attributes || {}).length === 0) kv(DASH, 'no attributes');
     attributes(span.attributes);
     (span.events || []).forEach((event) => {
       section('event ' + event.name + ' at +' + fmtMs(event.offsetMillis));
@@ -625,9 +570,7 @@
   function init() {
     $('histogram-operation').addEventListener('change', (event) => {
       state.histogramOperation = event.target.value;
-      if (state.summary) {
-        renderHistogram(state.summary.operations || [], state.summary.traffic != null);
-      }
+      if (state.summary) renderHistogram(state.summary.operations || [], state.summary.traffic != null);
     });
     const reloadTraces = debounce(loadTraces, 300);
     $('filter-errors').addEventListener('change', () => loadTraces());
@@ -642,9 +585,7 @@
     $('waterfall').addEventListener('keydown', onSpanRowActivated);
     $('trace-logs').addEventListener('click', (event) => {
       const item = event.target.closest('li[data-span-id]');
-      if (item) {
-        selectSpan(item.dataset.spanId);
-      }
+      if (item) selectSpan(item.dataset.spanId);
     });
     $('trace-close').addEventListener('click', closeTrace);
     document.addEventListener('visibilitychange', () => {
