@@ -1,0 +1,126 @@
+package io.inferlens.autoconfigure.dashboard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.inferlens.actuate.InferlensEndpoint;
+import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
+import io.inferlens.dashboard.DashboardPage;
+import io.inferlens.web.PathObservationPredicate;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
+
+/**
+ * Auto-configuration of the dashboard page, when {@code inferlens.dashboard.enabled} is
+ * {@code true} in a servlet web application: a {@link DashboardPage} at
+ * {@code inferlens.dashboard.path} reading the {@code inferlens} endpoint, and an
+ * observation predicate so that the page and its polling of the endpoint are not
+ * themselves traced and counted.
+ *
+ * @author Inferlens
+ */
+@AutoConfiguration(after = InferlensEndpointAutoConfiguration.class,
+        afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(DashboardProperties.PREFIX + ".enabled")
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass(name = { "org.springframework.web.servlet.DispatcherServlet",
+        "org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints" })
+@EnableConfigurationProperties(DashboardProperties.class)
+public final class DashboardAutoConfiguration {
+
+    private static final Log logger = LogFactory.getLog(DashboardAutoConfiguration.class);
+
+    static final String DEFAULT_API_PATH = "/actuator/" + InferlensEndpoint.ID;
+
+    @Bean
+    @ConditionalOnMissingBean
+    DashboardPage inferlensDashboardPage(DashboardProperties properties, ObjectProvider<PathMappedEndpoints> endpoints,
+            ObjectProvider<InferlensEndpoint> endpoint, Environment environment) {
+        String path = properties.getPath();
+        if (path == null || !path.startsWith("/") || path.equals("/") || path.contains("*")) {
+            throw new InvalidConfigurationPropertyValueException(DashboardProperties.PREFIX + ".path", path,
+                    "Must start with '/', not be '/' alone, and hold no wildcard.");
+        }
+        if (properties.getRefresh().toMillis() < 500) {
+            throw new InvalidConfigurationPropertyValueException(DashboardProperties.PREFIX + ".refresh",
+                    properties.getRefresh(), "Must be at least 500ms.");
+        }
+        return new DashboardPage(path, apiPath(properties, endpoints, endpoint, environment), properties.getRefresh());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "inferlensDashboardHandlerMapping")
+    SimpleUrlHandlerMapping inferlensDashboardHandlerMapping(DashboardPage page) {
+        String path = page.getPath();
+        SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(path, page, path + "/", page,
+                path + "/" + DashboardPage.SCRIPT, page, path + "/" + DashboardPage.STYLE_SHEET, page));
+        // Before the static resources and the controllers, so that the page's path is its
+        // own.
+        mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return mapping;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "inferlensDashboardObservationPredicate")
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationPredicate")
+    static PathObservationPredicate inferlensDashboardObservationPredicate(DashboardProperties properties,
+            Environment environment) {
+        // From the environment only: the registry applies predicates as it is created,
+        // before the endpoints that the page and the endpoint beans depend on.
+        List<String> paths = new ArrayList<>();
+        paths.add(properties.getPath());
+        String api = properties.getApiPath();
+        if (api == null) {
+            String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+            String mapping = environment.getProperty("management.endpoints.web.path-mapping." + InferlensEndpoint.ID,
+                    InferlensEndpoint.ID);
+            api = (basePath.equals("/") ? "" : basePath) + "/" + mapping;
+        }
+        if (api.startsWith("/")) {
+            paths.add(api);
+        }
+        return new PathObservationPredicate(paths);
+    }
+
+    private static String apiPath(DashboardProperties properties, ObjectProvider<PathMappedEndpoints> endpoints,
+            ObjectProvider<InferlensEndpoint> endpoint, Environment environment) {
+        String configured = properties.getApiPath();
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        PathMappedEndpoints mapped = endpoints.getIfAvailable();
+        String path = (mapped != null) ? mapped.getPath(EndpointId.of(InferlensEndpoint.ID)) : null;
+        if (path == null || endpoint.getIfAvailable() == null) {
+            logger.warn("The Inferlens dashboard is enabled but the inferlens endpoint it reads is not exposed over"
+                    + " HTTP: add inferlens to management.endpoints.web.exposure.include, or set "
+                    + DashboardProperties.PREFIX + ".api-path");
+            return DEFAULT_API_PATH;
+        }
+        String managementPort = environment.getProperty("management.server.port");
+        if (managementPort != null && !managementPort.equals(environment.getProperty("server.port", "8080"))) {
+            logger.warn("The Inferlens dashboard reads the inferlens endpoint at " + path + " on its own server, but"
+                    + " management.server.port moves the endpoints to port " + managementPort + ": set "
+                    + DashboardProperties.PREFIX + ".api-path to the endpoint's URL");
+        }
+        return path;
+    }
+
+}
