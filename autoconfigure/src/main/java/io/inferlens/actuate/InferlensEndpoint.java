@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
 import io.inferlens.errors.ErrorGroup;
@@ -15,6 +16,7 @@ import io.inferlens.experiments.ExperimentResults;
 import io.inferlens.experiments.Experiments;
 import io.inferlens.experiments.VariantResult;
 import io.inferlens.logs.TraceLogEvent;
+import io.inferlens.observation.FailureLog;
 import io.inferlens.stats.ModelStatistics;
 import io.inferlens.stats.OperationStatistics;
 import io.inferlens.stats.RequestStatistics;
@@ -27,6 +29,7 @@ import io.inferlens.traces.TraceQuery;
 import io.inferlens.traces.TraceStore;
 import io.inferlens.traces.TraceSummary;
 import io.inferlens.traces.TraceView;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -49,9 +52,12 @@ import org.springframework.boot.convert.DurationStyle;
  * <li>{@code GET /actuator/inferlens/errors} and {@code /errors/{fingerprint}};</li>
  * <li>{@code GET /actuator/inferlens/experiments} and {@code /experiments/{name}}.</li>
  * </ul>
- * A part whose source is not there (statistics or trace store off, no experiments) is
- * {@code null} or empty in the summary, and answers 404 on its own path. Every value is
- * read from the stores, which mask secrets on read.
+ * A part whose source is not there (statistics or trace store off, no error store) is
+ * {@code null} or empty in the summary, and {@code traces} and {@code errors} answer 404;
+ * without experiments, {@code experiments} is an empty list. A source that fails while
+ * read is logged (once at WARN, then at DEBUG) and left out of the summary, so that the
+ * other parts are still answered. Every value is read from the stores, which mask secrets
+ * on read.
  *
  * @author Inferlens
  */
@@ -73,6 +79,9 @@ public class InferlensEndpoint {
      */
     public static final int SUMMARY_ERROR_GROUPS = 10;
 
+    // Far longer than any trace, and far from the overflow of Duration.toNanos().
+    private static final Duration MAX_SLOWER_THAN = Duration.ofDays(365);
+
     private static final String MODEL_ATTRIBUTE = "gen_ai.request.model";
 
     private static final String CONVERSATION_ATTRIBUTE = "gen_ai.conversation.id";
@@ -90,6 +99,9 @@ public class InferlensEndpoint {
     private final @Nullable CircuitBreakerMetrics circuitBreakers;
 
     private final Clock clock;
+
+    private final FailureLog failures = new FailureLog(LogFactory.getLog(InferlensEndpoint.class),
+            "Failed to read the %s for the inferlens endpoint; it is left out of the summary");
 
     /**
      * Create an endpoint reading the given sources, each of which may be absent.
@@ -127,10 +139,23 @@ public class InferlensEndpoint {
         RequestStatistics statistics = this.statistics;
         TraceStore traces = this.traces;
         return new Summary(Instant.now(this.clock).toString(),
-                (statistics != null) ? traffic(statistics.summary()) : null,
-                (statistics != null) ? statistics.operations() : List.of(),
-                (statistics != null) ? statistics.models() : List.of(), circuitBreakers(), experimentList(),
-                errorList(SUMMARY_ERROR_GROUPS), (traces != null) ? traceStoreSize(traces) : null);
+                (statistics != null) ? read("statistics", () -> traffic(statistics.summary()), null) : null,
+                (statistics != null) ? read("operations", statistics::operations, List.of()) : List.of(),
+                (statistics != null) ? read("models", statistics::models, List.of()) : List.of(),
+                read("circuit breakers", this::circuitBreakers, List.of()),
+                read("experiments", this::experimentList, List.of()),
+                read("errors", () -> errorList(SUMMARY_ERROR_GROUPS), new ErrorList(0, List.of())),
+                (traces != null) ? read("trace store", () -> traceStoreSize(traces), null) : null);
+    }
+
+    private <T> T read(String part, Supplier<T> source, T fallback) {
+        try {
+            return source.get();
+        }
+        catch (RuntimeException ex) {
+            this.failures.log(part, ex);
+            return fallback;
+        }
     }
 
     /**
@@ -256,6 +281,11 @@ public class InferlensEndpoint {
         }
         if (duration.isNegative()) {
             throw new InvalidEndpointRequestException("Parameter 'slowerThan' must not be negative, but was " + value,
+                    "Bad duration");
+        }
+        if (duration.compareTo(MAX_SLOWER_THAN) > 0) {
+            throw new InvalidEndpointRequestException(
+                    "Parameter 'slowerThan' must be at most " + MAX_SLOWER_THAN.toDays() + " days, but was " + value,
                     "Bad duration");
         }
         return duration;

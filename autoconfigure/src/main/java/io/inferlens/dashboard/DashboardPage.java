@@ -3,11 +3,13 @@ package io.inferlens.dashboard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
 import jakarta.servlet.http.HttpServletRequest;
+import io.inferlens.web.ServletPaths;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.HttpRequestHandler;
@@ -47,6 +49,8 @@ public class DashboardPage implements HttpRequestHandler {
 
     private final long refreshMillis;
 
+    private final String contentSecurityPolicy;
+
     private final String html;
 
     private final byte[] script;
@@ -56,14 +60,20 @@ public class DashboardPage implements HttpRequestHandler {
     /**
      * Create a page.
      * @param path the path of the page within the application, such as {@code /inferlens}
-     * @param apiPath the path of the {@code inferlens} endpoint within the application,
-     * such as {@code /actuator/inferlens}, or an absolute URL
+     * @param apiPath the path of the {@code inferlens} endpoint within the dispatcher
+     * servlet, such as {@code /actuator/inferlens}, or an http(s) URL, whose origin the
+     * page's Content-Security-Policy then allows
      * @param refresh how often the page refreshes itself
      */
     public DashboardPage(String path, String apiPath, Duration refresh) {
         this.path = trimTrailingSlash(Objects.requireNonNull(path, "'path' must not be null"));
         this.apiPath = trimTrailingSlash(Objects.requireNonNull(apiPath, "'apiPath' must not be null"));
         this.refreshMillis = Objects.requireNonNull(refresh, "'refresh' must not be null").toMillis();
+        if (!this.apiPath.startsWith("/") && !isAbsoluteUrl(this.apiPath) || this.apiPath.startsWith("//")) {
+            throw new IllegalArgumentException(
+                    "apiPath must start with '/' or be an http(s) URL, but was '" + this.apiPath + "'");
+        }
+        this.contentSecurityPolicy = contentSecurityPolicy(this.apiPath);
         this.html = new String(read("index.html"), StandardCharsets.UTF_8);
         this.script = read(SCRIPT);
         this.styleSheet = read(STYLE_SHEET);
@@ -85,14 +95,17 @@ public class DashboardPage implements HttpRequestHandler {
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
             return;
         }
-        String contextPath = request.getContextPath();
-        String within = request.getRequestURI().substring(contextPath.length());
+        String prefix = ServletPaths.dispatcherPrefix(request);
+        String within = ServletPaths.pathWithinDispatcher(request);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
-        if (within.equals(this.path) || within.equals(this.path + "/")) {
-            response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        if (within == null) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+        }
+        else if (within.equals(this.path) || within.equals(this.path + "/")) {
+            response.setHeader("Content-Security-Policy", this.contentSecurityPolicy);
             response.setHeader("Cache-Control", "no-store");
-            send(response, "text/html;charset=UTF-8", html(contextPath).getBytes(StandardCharsets.UTF_8), method);
+            send(response, "text/html;charset=UTF-8", html(prefix).getBytes(StandardCharsets.UTF_8), method);
         }
         else if (within.equals(this.path + "/" + SCRIPT)) {
             response.setHeader("Cache-Control", "no-cache");
@@ -107,11 +120,24 @@ public class DashboardPage implements HttpRequestHandler {
         }
     }
 
-    private String html(String contextPath) {
-        String api = isAbsoluteUrl(this.apiPath) ? this.apiPath : contextPath + this.apiPath;
+    private String html(String prefix) {
+        String api = isAbsoluteUrl(this.apiPath) ? this.apiPath : prefix + this.apiPath;
         return this.html.replace("@@INFERLENS_API@@", HtmlUtils.htmlEscape(api))
             .replace("@@INFERLENS_REFRESH_MILLIS@@", Long.toString(this.refreshMillis))
-            .replace("@@INFERLENS_ASSETS@@", HtmlUtils.htmlEscape(contextPath + this.path));
+            .replace("@@INFERLENS_ASSETS@@", HtmlUtils.htmlEscape(prefix + this.path));
+    }
+
+    /**
+     * The policy of the page: its own script, style and requests only, and the origin of
+     * the endpoint when that is elsewhere.
+     */
+    private static String contentSecurityPolicy(String apiPath) {
+        if (!isAbsoluteUrl(apiPath)) {
+            return CONTENT_SECURITY_POLICY;
+        }
+        URI uri = URI.create(apiPath);
+        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' " + origin);
     }
 
     private static void send(HttpServletResponse response, String contentType, byte[] body, String method)

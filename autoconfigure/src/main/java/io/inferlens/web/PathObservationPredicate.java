@@ -7,11 +7,14 @@ import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Skips the observation of HTTP server requests to some paths, so that tools polling the
- * application, such as the dashboard reading the {@code inferlens} endpoint every few
- * seconds, do not show up in its traces, statistics and request metrics.
+ * Skips the observation of HTTP server requests to some paths, and the root observations
+ * made while handling them, so that tools polling the application, such as the dashboard
+ * reading the {@code inferlens} endpoint every few seconds, do not show up in its traces,
+ * statistics and request metrics.
  *
  * @author Inferlens
  */
@@ -21,8 +24,8 @@ public class PathObservationPredicate implements ObservationPredicate {
 
     /**
      * Create a predicate.
-     * @param paths the paths within the application whose requests, and requests under
-     * them, are not observed, such as {@code /actuator/inferlens}
+     * @param paths the paths within the dispatcher servlet whose requests, and requests
+     * under them, are not observed, such as {@code /actuator/inferlens}
      */
     public PathObservationPredicate(List<String> paths) {
         this.paths = paths.stream().map(PathObservationPredicate::trimTrailingSlash).toList();
@@ -30,20 +33,26 @@ public class PathObservationPredicate implements ObservationPredicate {
 
     @Override
     public boolean test(String name, Observation.Context context) {
-        if (!(context instanceof ServerRequestObservationContext serverContext)) {
-            return true;
-        }
         try {
-            HttpServletRequest request = serverContext.getCarrier();
-            String uri = request.getRequestURI();
-            String contextPath = request.getContextPath();
-            String path = (uri != null && contextPath != null && uri.startsWith(contextPath))
-                    ? uri.substring(contextPath.length()) : uri;
-            return path == null || !matches(path);
+            if (context instanceof ServerRequestObservationContext serverContext) {
+                return !matches(serverContext.getCarrier());
+            }
+            // Any other observation made while handling such a request, such as Spring
+            // Security's filter chain observations: with the request's own observation
+            // skipped, it would start a trace of its own.
+            if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+                return !matches(attributes.getRequest());
+            }
+            return true;
         }
         catch (RuntimeException ex) {
             return true;
         }
+    }
+
+    private boolean matches(HttpServletRequest request) {
+        String path = ServletPaths.pathWithinDispatcher(request);
+        return path != null && matches(path);
     }
 
     private boolean matches(String path) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.inferlens.annotation.SpanKind;
+import io.inferlens.experiments.DefaultExperiments;
+import io.inferlens.experiments.Experiments;
 import io.inferlens.traces.InMemoryTraceStore;
 import io.inferlens.traces.SpanStatus;
 import io.inferlens.traces.StoredSpan;
@@ -56,6 +58,23 @@ class InferlensEndpointTests {
         assertThat(endpoint.item("errors", "abc")).isNull();
         assertThat(endpoint.item("experiments", "abc")).isNull();
         assertThat(endpoint.item("nothing", "abc")).isNull();
+    }
+
+    @Test
+    void aFailingSourceIsLeftOutAndTheRestOfTheSummaryAnswered() {
+        Experiments failing = new DefaultExperiments(List.of()) {
+
+            @Override
+            public List<String> names() {
+                throw new IllegalStateException("experiment store unreachable");
+            }
+
+        };
+        InMemoryTraceStore store = new InMemoryTraceStore(10, 10, 100);
+        store.add(span("a".repeat(32), 0, Map.of()));
+        InferlensEndpoint.Summary summary = new InferlensEndpoint(null, store, null, failing, null, CLOCK).summary();
+        assertThat(summary.experiments()).isEmpty();
+        assertThat(summary.traceStore()).isEqualTo(new InferlensEndpoint.TraceStoreSize(1, 0, 0));
     }
 
     @Test
@@ -110,6 +129,13 @@ class InferlensEndpointTests {
             .withMessageContaining("'slowerThan'");
         assertThatExceptionOfType(InvalidEndpointRequestException.class)
             .isThrownBy(() -> traces(endpoint, null, "-1s", null, null))
+            .withMessageContaining("'slowerThan'");
+        // beyond what Duration.toNanos() can hold
+        assertThatExceptionOfType(InvalidEndpointRequestException.class)
+            .isThrownBy(() -> traces(endpoint, null, "200000d", null, null))
+            .withMessageContaining("'slowerThan'");
+        assertThatExceptionOfType(InvalidEndpointRequestException.class)
+            .isThrownBy(() -> traces(endpoint, null, "PT999999999H", null, null))
             .withMessageContaining("'slowerThan'");
         assertThatExceptionOfType(InvalidEndpointRequestException.class)
             .isThrownBy(() -> traces(endpoint, null, null, "=x", null))

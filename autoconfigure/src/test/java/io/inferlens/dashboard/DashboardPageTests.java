@@ -8,6 +8,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link DashboardPage}.
@@ -30,6 +31,45 @@ class DashboardPageTests {
             .contains("href=\"/gateway/inferlens/dashboard.css\"")
             .doesNotContain("@@");
         assertThat(get("", "/inferlens/").getContentAsString()).contains("content=\"/actuator/inferlens\"");
+    }
+
+    @Test
+    void pathsIncludeTheServletPathWhenTheDispatcherIsMappedToAPrefix() throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/ctx/app/inferlens");
+        request.setContextPath("/ctx");
+        request.setServletPath("/app");
+        request.setPathInfo("/inferlens");
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        this.page.handleRequest(request, response);
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentAsString()).contains("content=\"/ctx/app/actuator/inferlens\"")
+            .contains("src=\"/ctx/app/inferlens/dashboard.js\"");
+        MockHttpServletRequest script = new MockHttpServletRequest("GET", "/ctx/app/inferlens/dashboard.js");
+        script.setContextPath("/ctx");
+        script.setServletPath("/app");
+        script.setPathInfo("/inferlens/dashboard.js");
+        MockHttpServletResponse scriptResponse = new MockHttpServletResponse();
+        this.page.handleRequest(script, scriptResponse);
+        assertThat(scriptResponse.getContentType()).isEqualTo("text/javascript;charset=UTF-8");
+    }
+
+    @Test
+    void policyAllowsTheOriginOfAnEndpointElsewhere() throws Exception {
+        DashboardPage page = new DashboardPage("/inferlens", "http://127.0.0.1:8081/actuator/inferlens",
+                Duration.ofSeconds(5));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        page.handleRequest(new MockHttpServletRequest("GET", "/inferlens"), response);
+        assertThat(response.getHeader("Content-Security-Policy")).contains("connect-src 'self' http://127.0.0.1:8081;");
+        assertThat(get("", "/inferlens").getHeader("Content-Security-Policy")).contains("connect-src 'self';");
+    }
+
+    @Test
+    void apiPathMustBeAPathOrAnHttpUrl() {
+        for (String bad : new String[] { "actuator/inferlens", "//evil.example.com/x", "javascript:alert(1)" }) {
+            assertThatIllegalArgumentException()
+                .isThrownBy(() -> new DashboardPage("/inferlens", bad, Duration.ofSeconds(5)))
+                .withMessageContaining("apiPath");
+        }
     }
 
     @Test

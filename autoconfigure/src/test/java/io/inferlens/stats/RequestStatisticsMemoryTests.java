@@ -45,7 +45,10 @@ class RequestStatisticsMemoryTests {
         System.out.printf(
                 "Statistics at their bounds (200 operations, 100 models, 90 buckets each): %.1f MB" + " retained%n",
                 retained / (double) MB);
-        assertThat(retained).isLessThan(32 * MB);
+        // 27,090 buckets of 300 series: a GC that frees older garbage during the test
+        // could
+        // hide some, but not all of it
+        assertThat(retained).isGreaterThan(MB).isLessThan(32 * MB);
     }
 
     private static long usedAfterGc(MemoryMXBean memory) {

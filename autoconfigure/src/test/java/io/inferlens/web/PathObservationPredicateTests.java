@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +47,42 @@ class PathObservationPredicateTests {
     }
 
     @Test
-    void observationsOtherThanServerRequestsAreObserved() {
+    void servletPathOfADispatcherMappedToAPrefixIsLeftOut() {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/app/actuator/inferlens/traces");
+        request.setServletPath("/app");
+        request.setPathInfo("/actuator/inferlens/traces");
+        assertThat(this.predicate.test("http.server.requests",
+                new ServerRequestObservationContext(request, new MockHttpServletResponse())))
+            .isFalse();
+    }
+
+    @Test
+    void otherObservationsAreObservedOutsideRequests() {
         assertThat(this.predicate.test("chat", new Observation.Context())).isTrue();
+    }
+
+    @Test
+    void otherObservationsMadeWhileHandlingASkippedRequestAreNotObserved() {
+        RequestContextHolder
+            .setRequestAttributes(new ServletRequestAttributes(new MockHttpServletRequest("GET", "/inferlens")));
+        try {
+            assertThat(this.predicate.test("spring.security.filterchains", new Observation.Context())).isFalse();
+        }
+        finally {
+            RequestContextHolder.resetRequestAttributes();
+        }
+    }
+
+    @Test
+    void otherObservationsMadeWhileHandlingAnotherRequestAreObserved() {
+        RequestContextHolder.setRequestAttributes(
+                new ServletRequestAttributes(new MockHttpServletRequest("POST", "/v1/chat/completions")));
+        try {
+            assertThat(this.predicate.test("chat", new Observation.Context())).isTrue();
+        }
+        finally {
+            RequestContextHolder.resetRequestAttributes();
+        }
     }
 
     private boolean observed(String contextPath, String uri) {

@@ -127,8 +127,10 @@ class GatewayDashboardBrowserTests {
         assertThat(text("#circuit-breakers")).containsIgnoringCase("sim-large").containsIgnoringCase("closed");
         assertThat(text("#experiments")).contains("routing-policy");
         wait.until((driver) -> rows("#traces tbody tr[data-trace-id]").size() >= 7);
-        // The page's own polling of the endpoint is not traced.
-        assertThat(text("#traces")).contains("/v1/chat/completions").doesNotContain("/actuator/inferlens");
+        // Neither the page nor its polling of the endpoint is traced.
+        assertThat(text("#traces")).contains("/v1/chat/completions")
+            .doesNotContain("/actuator/inferlens")
+            .doesNotContain("/inferlens");
         screenshot("dashboard.png");
 
         // It refreshes on its own.

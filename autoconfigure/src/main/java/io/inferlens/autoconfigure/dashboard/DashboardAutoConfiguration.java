@@ -10,6 +10,7 @@ import io.inferlens.dashboard.DashboardPage;
 import io.inferlens.web.PathObservationPredicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -87,12 +88,13 @@ public final class DashboardAutoConfiguration {
         // before the endpoints that the page and the endpoint beans depend on.
         List<String> paths = new ArrayList<>();
         paths.add(properties.getPath());
-        String api = properties.getApiPath();
+        String api = configuredApiPath(properties);
         if (api == null) {
-            String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+            String basePath = trimTrailingSlash(
+                    environment.getProperty("management.endpoints.web.base-path", "/actuator").trim());
             String mapping = environment.getProperty("management.endpoints.web.path-mapping." + InferlensEndpoint.ID,
                     InferlensEndpoint.ID);
-            api = (basePath.equals("/") ? "" : basePath) + "/" + mapping;
+            api = basePath + "/" + mapping;
         }
         if (api.startsWith("/")) {
             paths.add(api);
@@ -100,10 +102,24 @@ public final class DashboardAutoConfiguration {
         return new PathObservationPredicate(paths);
     }
 
+    private static @Nullable String configuredApiPath(DashboardProperties properties) {
+        String configured = properties.getApiPath();
+        return (configured != null && !configured.isBlank()) ? configured.trim() : null;
+    }
+
+    private static String trimTrailingSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
     private static String apiPath(DashboardProperties properties, ObjectProvider<PathMappedEndpoints> endpoints,
             ObjectProvider<InferlensEndpoint> endpoint, Environment environment) {
-        String configured = properties.getApiPath();
-        if (configured != null && !configured.isBlank()) {
+        String configured = configuredApiPath(properties);
+        if (configured != null) {
+            if (!configured.startsWith("/") && !configured.startsWith("http://") && !configured.startsWith("https://")
+                    || configured.startsWith("//")) {
+                throw new InvalidConfigurationPropertyValueException(DashboardProperties.PREFIX + ".api-path",
+                        configured, "Must be a path starting with '/' or an http(s) URL.");
+            }
             return configured;
         }
         PathMappedEndpoints mapped = endpoints.getIfAvailable();
@@ -118,7 +134,8 @@ public final class DashboardAutoConfiguration {
         if (managementPort != null && !managementPort.equals(environment.getProperty("server.port", "8080"))) {
             logger.warn("The Inferlens dashboard reads the inferlens endpoint at " + path + " on its own server, but"
                     + " management.server.port moves the endpoints to port " + managementPort + ": set "
-                    + DashboardProperties.PREFIX + ".api-path to the endpoint's URL");
+                    + DashboardProperties.PREFIX + ".api-path to the endpoint's URL, and allow the page's origin in"
+                    + " management.endpoints.web.cors.allowed-origins");
         }
         return path;
     }

@@ -76,6 +76,28 @@ class DashboardAutoConfigurationTests {
     }
 
     @Test
+    void observationPredicateFollowsTheBasePathAsActuatorNormalizesIt() {
+        this.contextRunner
+            .withPropertyValues("inferlens.dashboard.enabled=true", "management.endpoints.web.base-path=/manage/",
+                    "inferlens.dashboard.api-path= ")
+            .run((context) -> {
+                PathObservationPredicate predicate = context.getBean(PathObservationPredicate.class);
+                assertThat(predicate.test("http.server.requests", serverContext("/manage/inferlens"))).isFalse();
+                assertThat(html(context.getBean(DashboardPage.class), "/inferlens"))
+                    .contains("content=\"/actuator/inferlens\"");
+            });
+    }
+
+    @Test
+    void apiPathThatIsNeitherAPathNorAnHttpUrlFailsStartupNamingTheKey() {
+        this.contextRunner
+            .withPropertyValues("inferlens.dashboard.enabled=true", "inferlens.dashboard.api-path=actuator/x")
+            .run((context) -> assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("inferlens.dashboard.api-path"));
+    }
+
+    @Test
     void invalidPathFailsStartupNamingTheKey() {
         for (String path : new String[] { "inferlens", "/", "/inferlens/**" }) {
             this.contextRunner

@@ -1,10 +1,14 @@
 package io.inferlens.autoconfigure.health;
 
+import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
+import io.inferlens.circuitbreaker.CircuitBreakerState;
 import io.inferlens.health.InferlensHealthIndicator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -75,9 +79,33 @@ class InferlensHealthAutoConfigurationTests {
     }
 
     @Test
-    void statusIsConfigurable() {
-        this.contextRunner.withPropertyValues("inferlens.health.status=down", "inferlens.health.window=1m")
-            .run((context) -> assertThat(context).hasNotFailed());
+    void statusAndWindowAreConfigurable() {
+        this.contextRunner.withUserConfiguration(OpenBreaker.class)
+            .withPropertyValues("inferlens.health.status=down", "inferlens.health.window=1m")
+            .run((context) -> {
+                Health health = context.getBean(InferlensHealthIndicator.class).health();
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.getDetails()).containsEntry("reason", "circuit breaker 'backend' is open");
+            });
+    }
+
+    @Test
+    void isDegradedByDefault() {
+        this.contextRunner.withUserConfiguration(OpenBreaker.class)
+            .run((context) -> assertThat(context.getBean(InferlensHealthIndicator.class).health().getStatus())
+                .isEqualTo(InferlensHealthIndicator.DEGRADED));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OpenBreaker {
+
+        @Bean
+        CircuitBreakerMetrics circuitBreakerMetrics() {
+            CircuitBreakerMetrics metrics = new CircuitBreakerMetrics(new SimpleMeterRegistry());
+            metrics.bind("backend", () -> CircuitBreakerState.OPEN);
+            return metrics;
+        }
+
     }
 
     private void assertStartupFails(String property, String key) {
