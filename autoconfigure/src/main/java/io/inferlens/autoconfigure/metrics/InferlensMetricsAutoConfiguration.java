@@ -1,5 +1,6 @@
 package io.inferlens.autoconfigure.metrics;
 
+import io.inferlens.metrics.MissingDescriptionMeterFilter;
 import io.inferlens.metrics.TagValueLimitMeterFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -34,6 +35,12 @@ public final class InferlensMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     TagValueLimitMeterFilter inferlensTagValueLimitMeterFilter(InferlensMetricsProperties properties) {
         return new TagValueLimitMeterFilter(properties.getMaxTagValues());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    MissingDescriptionMeterFilter inferlensMissingDescriptionMeterFilter() {
+        return new MissingDescriptionMeterFilter();
     }
 
 }
