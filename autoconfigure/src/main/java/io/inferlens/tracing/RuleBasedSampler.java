@@ -1,7 +1,7 @@
 package io.inferlens.tracing;
 
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.StringJoiner;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -46,11 +46,12 @@ public final class RuleBasedSampler implements Sampler {
             this.ruleSamplers[i] = Sampler.traceIdRatioBased(this.rules[i].probability());
         }
         this.delegate = delegate;
+        StringJoiner ruleDescriptions = new StringJoiner(", ", "[", "]");
+        for (int i = 0; i < this.rules.length; i++) {
+            ruleDescriptions.add("'" + this.rules[i].pattern() + "' -> " + this.ruleSamplers[i].getDescription());
+        }
         this.description = "RuleBasedSampler{spans with a parent: sampled as their parent, root spans: "
-                + rules.stream()
-                    .map((rule) -> "'" + rule.pattern() + "' -> TraceIdRatioBased{" + rule.probability() + "}")
-                    .collect(Collectors.joining(", ", "[", "]"))
-                + ", other root spans: " + delegate.getDescription() + "}";
+                + ruleDescriptions + ", other root spans: " + delegate.getDescription() + "}";
     }
 
     /**
