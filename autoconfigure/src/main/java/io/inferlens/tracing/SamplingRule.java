@@ -4,7 +4,9 @@ package io.inferlens.tracing;
  * A sampling rule: the probability with which a trace whose root span has a matching name
  * is sampled. The pattern is the exact span name or contains {@code *} wildcards that
  * match any run of characters, empty included ({@code chat *}, {@code http post /v1/*});
- * matching is case-sensitive, as span names are.
+ * matching is case-sensitive, as span names are. The sampler sees the name a span has
+ * when it starts: Spring's HTTP server spans are then named {@code http post}, the route
+ * ({@code http post /v1/chat}) being known only later.
  *
  * @param pattern the span name pattern, not blank
  * @param probability the probability, between 0 and 1 inclusive

@@ -81,7 +81,9 @@ public class InferlensTracingProperties {
 
         /**
          * Span name the rule applies to: exact, or with '*' wildcards matching any
-         * characters, such as 'chat *'. Case-sensitive.
+         * characters, such as 'chat *'. Case-sensitive. Matched against the name the span
+         * has when it starts: Spring's HTTP server and client spans are then named 'http
+         * post', without the route they get later.
          */
         private @Nullable String pattern;
 
