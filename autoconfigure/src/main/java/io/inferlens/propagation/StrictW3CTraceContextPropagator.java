@@ -46,8 +46,11 @@ public final class StrictW3CTraceContextPropagator implements TextMapPropagator 
 
     static final String TRACESTATE = "tracestate";
 
-    private static final FailureLog failures = new FailureLog(LogFactory.getLog(StrictW3CTraceContextPropagator.class),
-            "Trace context propagation failed: %s");
+    private final FailureLog extractFailures = new FailureLog(LogFactory.getLog(StrictW3CTraceContextPropagator.class),
+            "Trace context extraction failed, request continues without it: %s");
+
+    private final FailureLog injectFailures = new FailureLog(LogFactory.getLog(StrictW3CTraceContextPropagator.class),
+            "Trace context injection failed, call continues without it: %s");
 
     private final TextMapPropagator delegate;
 
@@ -78,7 +81,7 @@ public final class StrictW3CTraceContextPropagator implements TextMapPropagator 
             this.delegate.inject(context, carrier, setter);
         }
         catch (RuntimeException ex) {
-            failures.log("inject", ex);
+            this.injectFailures.log(ex.toString(), ex);
         }
     }
 
@@ -94,7 +97,7 @@ public final class StrictW3CTraceContextPropagator implements TextMapPropagator 
             return extractStrictly(context, carrier, getter);
         }
         catch (RuntimeException ex) {
-            failures.log("extract", ex);
+            this.extractFailures.log(ex.toString(), ex);
             return extractLeniently(context, carrier, getter);
         }
     }
@@ -144,7 +147,7 @@ public final class StrictW3CTraceContextPropagator implements TextMapPropagator 
             return this.delegate.extract(context, carrier, getter);
         }
         catch (RuntimeException ex) {
-            failures.log("extract", ex);
+            this.extractFailures.log(ex.toString(), ex);
             return context;
         }
     }
