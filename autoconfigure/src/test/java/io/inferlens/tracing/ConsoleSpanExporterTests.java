@@ -182,7 +182,7 @@ class ConsoleSpanExporterTests {
     void writesToTheConsoleLoggerAtInfoByDefault(CapturedOutput output) {
         new ConsoleSpanExporter().export(List
             .of(span("00f067aa0ba902b7", SpanContext.getInvalid(), "to the log", Attributes.empty(), List.of())));
-        assertThat(output).containsPattern("INFO +io\\.inferlens\\.tracing\\.console.*\"name\":\"to the log\"");
+        assertThat(output).containsPattern("INFO .*io\\.inferlens\\.tracing\\.console.*\"name\":\"to the log\"");
     }
 
     private static SpanData span(String spanId, SpanContext parent, String name, Attributes attributes,
