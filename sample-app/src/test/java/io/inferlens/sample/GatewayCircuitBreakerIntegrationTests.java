@@ -87,7 +87,8 @@ class GatewayCircuitBreakerIntegrationTests {
 
     private static double gauge(RestClient client) {
         String scrape = client.get().uri("/actuator/prometheus").retrieve().body(String.class);
-        Matcher matcher = Pattern.compile("(?m)^inferlens_circuit_breaker_state\\{name=\"sim-large\"[^}]*\\} (\\S+)")
+        Matcher matcher = Pattern.compile(
+                "(?m)^inferlens_circuit_breaker_state\\{(?:application=\"[^\"]*\",)?name=\"sim-large\"[^}]*\\} (\\S+)")
             .matcher(scrape);
         assertThat(matcher.find()).as("circuit breaker gauge in %s", scrape).isTrue();
         return Double.parseDouble(matcher.group(1));
