@@ -112,10 +112,14 @@ public final class W3CTraceState implements TraceState {
             return false;
         }
         String key = header.substring(start, equals);
-        if (indexOfKey(entries, key) == -1) {
-            entries.add(key);
-            entries.add(header.substring(equals + 1, end));
+        if (indexOfKey(entries, key) != -1) {
+            // "Only one entry per key is allowed": the W3C test suite expects a
+            // tracestate
+            // with a duplicated key, in one header or across several, to be discarded.
+            return false;
         }
+        entries.add(key);
+        entries.add(header.substring(equals + 1, end));
         return true;
     }
 

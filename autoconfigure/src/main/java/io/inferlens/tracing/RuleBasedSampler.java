@@ -50,8 +50,9 @@ public final class RuleBasedSampler implements Sampler {
         for (int i = 0; i < this.rules.length; i++) {
             ruleDescriptions.add("'" + this.rules[i].pattern() + "' -> " + this.ruleSamplers[i].getDescription());
         }
-        this.description = "RuleBasedSampler{spans with a parent: sampled as their parent, root spans: "
-                + ruleDescriptions + ", other root spans: " + delegate.getDescription() + "}";
+        this.description = "RuleBasedSampler{spans with a local parent: sampled as their parent, root spans: "
+                + ruleDescriptions + ", other root spans and spans with a remote parent: " + delegate.getDescription()
+                + "}";
     }
 
     /**
@@ -75,8 +76,13 @@ public final class RuleBasedSampler implements Sampler {
             Attributes attributes, List<LinkData> parentLinks) {
         SpanContext parent = Span.fromContext(parentContext).getSpanContext();
         if (parent.isValid()) {
-            // What Sampler.parentBased(...) does with its default always-on/always-off
-            // samplers for remote and local parents.
+            if (parent.isRemote()) {
+                // A trace started elsewhere: Boot's sampler decides, as without rules
+                // (its
+                // default, parent-based, follows the caller's flag).
+                return this.delegate.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
+            }
+            // Within a trace started here, whoever decided at its root: no holes.
             return parent.isSampled() ? SamplingResult.recordAndSample() : SamplingResult.drop();
         }
         for (int i = 0; i < this.rules.length; i++) {

@@ -75,8 +75,10 @@ class W3CTraceStateTests {
     }
 
     @Test
-    void duplicatedKeysKeepTheFirstMember() {
-        assertThat(W3CTraceState.parse(List.of("foo=1,bar=2", "foo=3").iterator())).hasToString("foo=1,bar=2");
+    void duplicatedKeysDropTheWholeTracestate() {
+        assertThat(W3CTraceState.parse("foo=1,foo=1").isEmpty()).isTrue();
+        assertThat(W3CTraceState.parse("foo=1,bar=2,foo=2").isEmpty()).isTrue();
+        assertThat(W3CTraceState.parse(List.of("foo=1,bar=2", "foo=3").iterator()).isEmpty()).isTrue();
     }
 
     @Test

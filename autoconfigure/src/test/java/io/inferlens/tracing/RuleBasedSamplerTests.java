@@ -108,27 +108,34 @@ class RuleBasedSamplerTests {
     }
 
     @Test
-    void sampledParentIsFollowedWhateverTheRulesSay() {
-        RuleBasedSampler sampler = new RuleBasedSampler(List.of(new SamplingRule("*", 0.0)), Sampler.alwaysOff());
-        assertThat(decision(sampler, parent(true, true), "chat sim-large"))
+    void localParentIsFollowedWhateverTheRulesSay() {
+        RuleBasedSampler dropping = new RuleBasedSampler(List.of(new SamplingRule("*", 0.0)), Sampler.alwaysOff());
+        assertThat(decision(dropping, parent(true, false), "chat sim-large"))
             .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
-        assertThat(decision(sampler, parent(true, false), "chat sim-large"))
-            .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+        RuleBasedSampler keeping = new RuleBasedSampler(List.of(new SamplingRule("*", 1.0)), Sampler.alwaysOn());
+        assertThat(decision(keeping, parent(false, false), "chat sim-large")).isEqualTo(SamplingDecision.DROP);
     }
 
     @Test
-    void unsampledParentIsFollowedWhateverTheRulesSay() {
-        RuleBasedSampler sampler = new RuleBasedSampler(List.of(new SamplingRule("*", 1.0)), Sampler.alwaysOn());
-        assertThat(decision(sampler, parent(false, true), "chat sim-large")).isEqualTo(SamplingDecision.DROP);
-        assertThat(decision(sampler, parent(false, false), "chat sim-large")).isEqualTo(SamplingDecision.DROP);
+    void remoteParentIsLeftToBootsSamplerAsWithoutRules() {
+        // always_off as a kill switch stays one, whatever the caller's flag
+        RuleBasedSampler off = new RuleBasedSampler(List.of(new SamplingRule("*", 1.0)), Sampler.alwaysOff());
+        assertThat(decision(off, parent(true, true), "http post")).isEqualTo(SamplingDecision.DROP);
+        // Boot's default, parent-based, follows the caller either way
+        RuleBasedSampler parentBased = new RuleBasedSampler(List.of(new SamplingRule("*", 0.0)),
+                Sampler.parentBased(Sampler.alwaysOff()));
+        assertThat(decision(parentBased, parent(true, true), "http post"))
+            .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+        RuleBasedSampler parentBasedOn = new RuleBasedSampler(List.of(new SamplingRule("*", 1.0)),
+                Sampler.parentBased(Sampler.alwaysOn()));
+        assertThat(decision(parentBasedOn, parent(false, true), "http post")).isEqualTo(SamplingDecision.DROP);
     }
 
     @Test
     void parentDecisionKeepsTheParentsTraceState() {
         RuleBasedSampler sampler = new RuleBasedSampler(List.of(new SamplingRule("*", 0.0)), Sampler.alwaysOff());
         TraceState state = TraceState.builder().put("vendor", "value").build();
-        SpanContext parent = SpanContext.createFromRemoteParent(TRACE_ID, "00f067aa0ba902b7", TraceFlags.getSampled(),
-                state);
+        SpanContext parent = SpanContext.create(TRACE_ID, "00f067aa0ba902b7", TraceFlags.getSampled(), state);
         SamplingResult result = sampler.shouldSample(Context.root().with(Span.wrap(parent)), TRACE_ID, "x",
                 SpanKind.SERVER, Attributes.empty(), List.of());
         assertThat(result.getUpdatedTraceState(state)).isEqualTo(state);
@@ -159,8 +166,9 @@ class RuleBasedSamplerTests {
                 List.of(new SamplingRule("routing_request", 0.01), new SamplingRule("chat *", 1.0)),
                 Sampler.parentBased(Sampler.traceIdRatioBased(0.1)));
         assertThat(sampler.getDescription()).isEqualTo(
-                "RuleBasedSampler{spans with a parent: sampled as their parent, root spans: ['routing_request' -> "
-                        + "TraceIdRatioBased{0.010000}, 'chat *' -> TraceIdRatioBased{1.000000}], other root spans: "
+                "RuleBasedSampler{spans with a local parent: sampled as their parent, root spans: ['routing_request' -> "
+                        + "TraceIdRatioBased{0.010000}, 'chat *' -> TraceIdRatioBased{1.000000}], other root spans and"
+                        + " spans with a remote parent: "
                         + "ParentBased{root:TraceIdRatioBased{0.100000},remoteParentSampled:AlwaysOnSampler,"
                         + "remoteParentNotSampled:AlwaysOffSampler,localParentSampled:AlwaysOnSampler,"
                         + "localParentNotSampled:AlwaysOffSampler}}");

@@ -56,7 +56,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * @author Inferlens
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "server.address=127.0.0.1", "gateway.simulator.latency=5ms", "gateway.cache.size=0" })
+        properties = { "server.address=127.0.0.1", "gateway.simulator.latency=5ms", "gateway.cache.size=0",
+                // Some failed model calls, so that the error panels and series have data
+                // too.
+                "gateway.simulator.model-error-rates.sim-small=0.1" })
 @AutoConfigureTracing
 @AutoConfigureMetrics
 class GatewayPrometheusIntegrationTests {
@@ -198,7 +201,9 @@ class GatewayPrometheusIntegrationTests {
                 "inferlens_routing_decisions_total{target=\"lightweight\"}",
                 "inferlens_routing_decisions_total{target=\"powerful\"}",
                 "inferlens_circuit_breaker_state{name=\"sim-small\"}",
-                "inferlens_experiment_outcomes_total{experiment=\"routing-policy\",outcome=\"success\"}")) {
+                "inferlens_experiment_outcomes_total{experiment=\"routing-policy\",outcome=\"success\"}",
+                "inferlens_errors_total{operation=\"chat\"}",
+                "http_server_requests_seconds_count{uri=\"/v1/chat/completions\",outcome=\"SERVER_ERROR\"}")) {
             assertThat(query(series)).as(series).isNotEmpty();
         }
         assertThat(value(query("sum(inferlens_inference_cost_usd_total)").get(0))).isPositive();
@@ -215,7 +220,11 @@ class GatewayPrometheusIntegrationTests {
         Thread.sleep(2000);
         List<String> empty = new ArrayList<>();
         for (Map<String, Object> target : targets) {
-            String expr = ((String) target.get("expr")).replace("$__rate_interval", "1m").replace("$application", ".*");
+            // Without the fallback to zero, so that a query reading a missing series
+            // fails.
+            String expr = ((String) target.get("expr")).replace("$__rate_interval", "1m")
+                .replace("$application", ".*")
+                .replace(" or vector(0)", "");
             List<Map<String, Object>> result = query(expr);
             boolean hasNumber = result.stream().anyMatch((sample) -> Double.isFinite(value(sample)));
             if (!hasNumber) {
