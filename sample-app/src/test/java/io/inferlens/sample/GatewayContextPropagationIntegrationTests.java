@@ -16,6 +16,7 @@ import io.inferlens.routing.RoutingObservationContext;
 import io.inferlens.routing.RoutingStage;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -142,6 +143,20 @@ class GatewayContextPropagationIntegrationTests {
             assertThat(seen.userTier()).isEqualTo("gold");
         });
         assertThat(this.capture.scoring).hasSize(2).allSatisfy((seen) -> assertThat(seen.userTier()).isEqualTo("gold"));
+        // A span tag, from management.tracing.baggage.tag-fields, on every span the
+        // gateway
+        // starts under the request (Inferlens registers the span processor Boot 4.1.1
+        // leaves out); not on the server spans, which start before their baggage is
+        // current.
+        AttributeKey<String> tier = AttributeKey.stringKey("user.tier");
+        List<SpanData> children = this.spans.getFinishedSpanItems()
+            .stream()
+            .filter((span) -> span.getTraceId().equals(gateway.getTraceId()) && span.getKind() != SpanKind.SERVER)
+            .toList();
+        assertThat(children).extracting(SpanData::getName)
+            .contains("gateway.route", "routing_request", "model_inference", "http post");
+        assertThat(children)
+            .allSatisfy((span) -> assertThat(span.getAttributes().get(tier)).as(span.getName()).isEqualTo("gold"));
     }
 
     @Test

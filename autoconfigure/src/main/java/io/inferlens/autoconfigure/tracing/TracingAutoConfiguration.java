@@ -1,19 +1,30 @@
 package io.inferlens.autoconfigure.tracing;
 
+import java.util.List;
+
 import io.inferlens.tracing.ConsoleSpanExporter;
+import io.micrometer.tracing.otel.bridge.BaggageTaggingSpanProcessor;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Auto-configuration of what Inferlens adds to Spring Boot's OpenTelemetry tracing,
@@ -34,6 +45,8 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(InferlensTracingProperties.class)
 public final class TracingAutoConfiguration {
+
+    static final String BAGGAGE_TAG_FIELDS = "management.tracing.baggage.tag-fields";
 
     @Configuration(proxyBeanMethods = false)
     static class SamplingConfiguration {
@@ -68,6 +81,51 @@ public final class TracingAutoConfiguration {
                 ObjectProvider<InferlensTracingProperties> properties,
                 ObjectProvider<BuildProperties> buildProperties) {
             return new ResourceDefaultsPostProcessor(properties, buildProperties);
+        }
+
+    }
+
+    /**
+     * Tags spans with the baggage fields listed in Boot's
+     * {@code management.tracing.baggage.tag-fields}, which Boot 4.1.1 reads but never
+     * applies with OpenTelemetry (it registers no {@link BaggageTaggingSpanProcessor}):
+     * only code that reads the baggage through Micrometer's {@code Tracer} would tag the
+     * current span. Backs off when a processor of that type is defined, as a later Boot
+     * does.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.tracing.otel.bridge.BaggageTaggingSpanProcessor")
+    @Conditional(OnBaggageTagFields.class)
+    static class BaggageTaggingConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        BaggageTaggingSpanProcessor inferlensBaggageTaggingSpanProcessor(Environment environment) {
+            return new BaggageTaggingSpanProcessor(baggageTagFields(environment));
+        }
+
+    }
+
+    static List<String> baggageTagFields(Environment environment) {
+        return Binder.get(environment)
+            .bind(BAGGAGE_TAG_FIELDS, Bindable.listOf(String.class))
+            .orElse(List.of())
+            .stream()
+            .map(String::trim)
+            .filter((field) -> !field.isEmpty())
+            .toList();
+    }
+
+    /**
+     * Matches when {@code management.tracing.baggage.tag-fields} lists a field.
+     */
+    static final class OnBaggageTagFields extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            List<String> fields = baggageTagFields(context.getEnvironment());
+            return fields.isEmpty() ? ConditionOutcome.noMatch(BAGGAGE_TAG_FIELDS + " is empty")
+                    : ConditionOutcome.match(BAGGAGE_TAG_FIELDS + " lists " + fields);
         }
 
     }

@@ -165,4 +165,30 @@ class TracingAutoConfigurationTests {
             });
     }
 
+    @Test
+    void tagsSpansWithBootsBaggageTagFieldsWhichBootLeavesUnapplied() {
+        this.contextRunner
+            .withPropertyValues("management.tracing.sampling.probability=1.0",
+                    "management.tracing.baggage.remote-fields=user.tier",
+                    "management.tracing.baggage.tag-fields=user.tier, tenant")
+            .run((context) -> {
+                assertThat(context).hasSingleBean(io.micrometer.tracing.otel.bridge.BaggageTaggingSpanProcessor.class);
+                io.opentelemetry.sdk.trace.SdkTracerProvider provider = context
+                    .getBean(io.opentelemetry.sdk.trace.SdkTracerProvider.class);
+                io.opentelemetry.api.trace.Span span = io.opentelemetry.context.Context.root()
+                    .with(io.opentelemetry.api.baggage.Baggage.builder().put("user.tier", "gold").build())
+                    .wrap(() -> provider.get("test").spanBuilder("tagged").startSpan())
+                    .call();
+                assertThat(((io.opentelemetry.sdk.trace.ReadableSpan) span)
+                    .getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("user.tier"))).isEqualTo("gold");
+                span.end();
+            });
+    }
+
+    @Test
+    void noBaggageTaggingWithoutTagFields() {
+        this.contextRunner.run((context) -> assertThat(context)
+            .doesNotHaveBean(io.micrometer.tracing.otel.bridge.BaggageTaggingSpanProcessor.class));
+    }
+
 }
