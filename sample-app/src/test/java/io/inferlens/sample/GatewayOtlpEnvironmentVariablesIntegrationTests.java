@@ -108,6 +108,8 @@ class GatewayOtlpEnvironmentVariablesIntegrationTests {
                                 .isEqualTo("env-staging");
                             assertThat(resource.get("team").getStringValue()).isEqualTo("from-properties");
                         });
+                        // Boot appends /v1/traces to the endpoint for gRPC too; the gRPC
+                        // exporter still calls the service's method.
                         assertThat(receiver.exports()).isNotEmpty().allSatisfy((export) -> {
                             assertThat(export.path())
                                 .isEqualTo("/opentelemetry.proto.collector.trace.v1.TraceService/Export");
