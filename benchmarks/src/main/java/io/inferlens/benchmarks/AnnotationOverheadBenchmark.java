@@ -56,6 +56,11 @@ public class AnnotationOverheadBenchmark {
     }
 
     @Benchmark
+    public long newSpanSampled(NewSpanSampledState state) {
+        return state.work.work(this.input);
+    }
+
+    @Benchmark
     public long timed(TimedState state) {
         return state.work.work(this.input);
     }
@@ -114,6 +119,18 @@ public class AnnotationOverheadBenchmark {
 
         public ObservedSampledState() {
             super(Variant.OBSERVED_SAMPLED);
+        }
+
+    }
+
+    /**
+     * Context of {@link Variant#NEW_SPAN_SAMPLED}.
+     */
+    @State(Scope.Benchmark)
+    public static class NewSpanSampledState extends WorkContextState {
+
+        public NewSpanSampledState() {
+            super(Variant.NEW_SPAN_SAMPLED);
         }
 
     }

@@ -7,6 +7,7 @@ import io.inferlens.inference.TracedInferencePointcutAdvisor;
 import io.inferlens.traced.TracedPointcutAdvisor;
 import io.micrometer.core.aop.TimedAspect;
 import io.micrometer.observation.aop.ObservedAspect;
+import io.micrometer.tracing.annotation.SpanAspect;
 
 /**
  * A benchmarked configuration: the bean to call (a {@link Work}, or the
@@ -42,6 +43,15 @@ enum Variant {
             List.of("management.tracing.sampling.probability=1.0", "management.observations.annotations.enabled=true",
                     "inferlens.enabled=false"),
             List.of(ObservedAspect.class), List.of(TracedPointcutAdvisor.class), true, true, true),
+
+    /**
+     * Micrometer Tracing's {@code @NewSpan} through Boot's {@code SpanAspect}, with every
+     * span sampled and exported, and Inferlens disabled: a span, no timer.
+     */
+    NEW_SPAN_SAMPLED(NewSpanWork.class,
+            List.of("management.tracing.sampling.probability=1.0", "management.observations.annotations.enabled=true",
+                    "inferlens.enabled=false"),
+            List.of(SpanAspect.class), List.of(TracedPointcutAdvisor.class), true, true, false),
 
     /**
      * Micrometer's {@code @Timed} through Boot's {@code TimedAspect}: a timer, no span.
