@@ -76,6 +76,13 @@ common=(--gateway.simulator.latency=0ms --gateway.cache.size=0 --logging.level.i
 on_args=(--management.tracing.sampling.probability=1.0 --management.tracing.export.zipkin.enabled=true
     "--management.tracing.export.zipkin.endpoint=http://127.0.0.1:$zipkin_port/api/v2/spans")
 off_args=(--inferlens.enabled=false --management.tracing.enabled=false)
+# With E2E_BREAKDOWN=1, each round also runs these, to show where the difference goes:
+#   noexp - Inferlens on, 100% sampling, no exporter (Zipkin server and exporter out of the picture);
+#   nostr - Inferlens on and exporting, the inferlens endpoint not exposed (no statistics, no trace store);
+#   boot  - Inferlens off, Boot's own tracing on at 100% and exporting to Zipkin.
+noexp_args=(--management.tracing.sampling.probability=1.0)
+nostr_args=("${on_args[@]}" --management.endpoints.web.exposure.include=health,prometheus)
+boot_args=(--inferlens.enabled=false "${on_args[@]}")
 
 results="$work/results.txt"
 run() {
@@ -101,6 +108,11 @@ echo "Rounds: $rounds, wrk -t1 -c$connections, ${warmup}s warm-up, ${duration}s 
 for i in $(seq 1 "$rounds"); do
     run on "${on_args[@]}"
     run off "${off_args[@]}"
+    if [ "${E2E_BREAKDOWN:-0}" = 1 ]; then
+        run noexp "${noexp_args[@]}"
+        run nostr "${nostr_args[@]}"
+        run boot "${boot_args[@]}"
+    fi
 done
 
 python3 - "$results" <<'PY'
@@ -118,4 +130,10 @@ off_p99 = statistics.median(millis(r[2]) for r in off)
 print(f"median on : {on_rps:10.1f} req/s  p99 {on_p99:8.2f} ms")
 print(f"median off: {off_rps:10.1f} req/s  p99 {off_p99:8.2f} ms")
 print(f"throughput ratio on/off: {on_rps / off_rps:.3f} (goal >= 0.95)")
+for mode in ("noexp", "nostr", "boot"):
+    runs = [r for r in rows if r[0] == mode]
+    if runs:
+        rps = statistics.median(float(r[1]) for r in runs)
+        p99 = statistics.median(millis(r[2]) for r in runs)
+        print(f"median {mode}: {rps:8.1f} req/s  p99 {p99:8.2f} ms  ratio to off {rps / off_rps:.3f}")
 PY
