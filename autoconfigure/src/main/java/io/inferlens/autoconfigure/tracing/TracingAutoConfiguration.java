@@ -58,6 +58,12 @@ public final class TracingAutoConfiguration {
             return new SamplingRulesPostProcessor(properties);
         }
 
+        @Bean
+        @ConditionalOnMissingBean
+        static SamplingProbabilityValidator inferlensSamplingProbabilityValidator(Environment environment) {
+            return new SamplingProbabilityValidator(environment);
+        }
+
     }
 
     @Configuration(proxyBeanMethods = false)

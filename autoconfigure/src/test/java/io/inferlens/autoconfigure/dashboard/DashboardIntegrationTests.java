@@ -10,6 +10,7 @@ import io.inferlens.traces.TraceStore;
 import io.inferlens.traces.TraceSummary;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -68,6 +69,26 @@ class DashboardIntegrationTests {
         // The server span ends after the response is sent.
         await().until(() -> traces.recent(TraceQuery.all()).stream().anyMatch((trace) -> isHello(trace)));
         assertThat(traces.recent(TraceQuery.all())).singleElement().satisfies((trace) -> assertThat(isHello(trace)));
+    }
+
+    /**
+     * Neither the page nor the endpoint answers unless the user asked for it: the
+     * endpoint must be exposed over HTTP and the page enabled, each on its own.
+     */
+    @ParameterizedTest(name = "exposure={0}, dashboard={1}")
+    @CsvSource({ "health, false, 404, 404", "health, true, 404, 200", "'health,inferlens', false, 200, 404",
+            "'health,inferlens', true, 200, 200", "'*', false, 200, 404" })
+    void endpointAndPageAnswerOnlyWhenExposedAndEnabled(String exposure, boolean dashboard, int endpointStatus,
+            int pageStatus) throws Exception {
+        this.context = new SpringApplicationBuilder(App.class)
+            .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+                    "management.endpoints.web.exposure.include=" + exposure, "inferlens.dashboard.enabled=" + dashboard)
+            .run();
+        assertThat(get("/actuator/inferlens").statusCode()).isEqualTo(endpointStatus);
+        assertThat(get("/actuator/inferlens/traces").statusCode()).isEqualTo(endpointStatus);
+        assertThat(get("/inferlens").statusCode()).isEqualTo(pageStatus);
+        assertThat(get("/inferlens/dashboard.js").statusCode()).isEqualTo(pageStatus);
+        assertThat(get("/hello").statusCode()).isEqualTo(200);
     }
 
     private static boolean isHello(TraceSummary trace) {
