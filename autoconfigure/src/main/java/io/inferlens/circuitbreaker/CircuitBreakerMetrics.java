@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.inferlens.privacy.Secrets;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -132,7 +133,7 @@ public class CircuitBreakerMetrics {
      */
     public void recordTransition(String name, String fromState, String toState) {
         try {
-            this.transitionListener.onTransition(name, fromState, toState);
+            this.transitionListener.onTransition(Secrets.safeName(name), fromState, toState);
         }
         catch (RuntimeException | LinkageError ex) {
             instrumentationFailed("record a state transition of circuit breaker '" + name + "'", ex);
@@ -154,7 +155,7 @@ public class CircuitBreakerMetrics {
         Binding binding = new Binding(name, state);
         binding.gauge = Gauge.builder(STATE_METER_NAME, binding, Binding::value)
             .description(STATE_METER_DESCRIPTION)
-            .tag(NAME_TAG, name)
+            .tag(NAME_TAG, Secrets.safeName(name))
             .strongReference(true)
             .register(this.registry);
         return binding;
@@ -191,7 +192,7 @@ public class CircuitBreakerMetrics {
         this.bindings.forEach((name, binding) -> {
             CircuitBreakerState state = binding.state();
             if (state != null) {
-                states.put(name, state);
+                states.put(Secrets.safeName(name), state);
             }
         });
         return states;

@@ -3,6 +3,7 @@ package io.inferlens.inference;
 import java.util.concurrent.TimeUnit;
 
 import io.inferlens.errors.InstrumentedOperation;
+import io.inferlens.privacy.Secrets;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +54,7 @@ public class InferenceObservationContext extends Observation.Context implements 
     public InferenceObservationContext(String operation, String provider, @Nullable String requestModel) {
         this.operation = operation;
         this.provider = provider;
-        this.requestModel = blankToNull(requestModel);
+        this.requestModel = modelName(requestModel);
         setName(NAME);
     }
 
@@ -83,7 +84,7 @@ public class InferenceObservationContext extends Observation.Context implements 
      * @param requestModel the model
      */
     public void setRequestModel(@Nullable String requestModel) {
-        this.requestModel = blankToNull(requestModel);
+        this.requestModel = modelName(requestModel);
     }
 
     /**
@@ -222,6 +223,10 @@ public class InferenceObservationContext extends Observation.Context implements 
 
     private static @Nullable String blankToNull(@Nullable String value) {
         return (value != null && !value.isBlank()) ? value : null;
+    }
+
+    private static @Nullable String modelName(@Nullable String model) {
+        return Secrets.safeName(blankToNull(model));
     }
 
 }

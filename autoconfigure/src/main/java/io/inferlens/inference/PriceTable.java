@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.inferlens.privacy.Secrets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,9 @@ public final class PriceTable {
 
     private static final Log logger = LogFactory.getLog(PriceTable.class);
 
-    static final int MAX_WARNED_MODELS = 1000;
+    static final int MAX_WARNED_MODELS = 100;
+
+    private static final int MAX_MODEL_LENGTH_IN_LOG = 120;
 
     private final Map<String, ModelPrice> prices;
 
@@ -68,8 +71,13 @@ public final class PriceTable {
         }
         String model = (responseModel != null) ? responseModel : requestModel;
         if (model != null && this.warned.size() < MAX_WARNED_MODELS && this.warned.add(model)) {
-            logger.warn("Model '" + model + "' has no price, so its calls record tokens but no cost; set "
-                    + "inferlens.pricing.models[" + model + "].input and .output (US dollars per million tokens)");
+            // The name comes from callers or a backend: no secret, no forged line, no
+            // flood.
+            String shown = Secrets.mask(Secrets.truncate(model, MAX_MODEL_LENGTH_IN_LOG)).replaceAll("\\p{Cntrl}", "?");
+            logger.warn("Model '" + shown + "' has no price, so its calls record tokens but no cost; set "
+                    + "inferlens.pricing.models[" + shown + "].input and .output (US dollars per million tokens)"
+                    + ((this.warned.size() == MAX_WARNED_MODELS) ? ". Further models without a price are not reported"
+                            : ""));
         }
         return null;
     }

@@ -2,6 +2,7 @@ package io.inferlens.inference;
 
 import java.util.List;
 
+import io.inferlens.privacy.Secrets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +46,7 @@ public record TokenUsage(long inputTokens, long outputTokens, long cacheReadInpu
         inputTokens = Math.max(inputTokens, UNKNOWN);
         outputTokens = Math.max(outputTokens, UNKNOWN);
         cacheReadInputTokens = Math.max(cacheReadInputTokens, UNKNOWN);
-        responseModel = (responseModel != null && !responseModel.isBlank()) ? responseModel : null;
+        responseModel = (responseModel != null && !responseModel.isBlank()) ? Secrets.safeName(responseModel) : null;
         finishReasons = List.copyOf(finishReasons);
     }
 

@@ -3,6 +3,8 @@ package io.inferlens.privacy;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Masks the secrets in free text: bearer tokens, {@code sk-}, {@code pk-} and {@code rk-}
  * API keys, and the values of keys such as {@code api_key}, {@code access_token},
@@ -18,6 +20,11 @@ public final class Secrets {
      * What a masked secret is replaced with.
      */
     public static final String MASK = "****";
+
+    /**
+     * Longest name {@link #safeName(String)} keeps.
+     */
+    public static final int MAX_NAME_LENGTH = 128;
 
     private static final Pattern SECRETS = Pattern
         .compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+" + "|\\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}"
@@ -54,6 +61,53 @@ public final class Secrets {
         while (matcher.find());
         matcher.appendTail(masked);
         return masked.toString();
+    }
+
+    /**
+     * A name that came from callers or a backend (a model, a circuit breaker), made safe
+     * to record as a span attribute, a metric tag or a log value: cut to
+     * {@value #MAX_NAME_LENGTH} characters, with control characters replaced by {@code ?}
+     * and secrets masked, so that an API key sent where a model name belongs is not
+     * exported. A short name of letters, digits and {@code . _ : / @ -} with no
+     * {@code k-} in it, which is what model names look like, is returned as it is without
+     * running the secret patterns.
+     * @param name the name, or {@code null}
+     * @return the safe name, the same instance when it needed nothing, or {@code null}
+     */
+    public static @Nullable String safeName(@Nullable String name) {
+        if (name == null || isPlainName(name)) {
+            return name;
+        }
+        String cut = truncate(name, MAX_NAME_LENGTH);
+        for (int i = 0; i < cut.length(); i++) {
+            if (Character.isISOControl(cut.charAt(i))) {
+                StringBuilder safe = new StringBuilder(cut.length());
+                for (int j = 0; j < cut.length(); j++) {
+                    char c = cut.charAt(j);
+                    safe.append(Character.isISOControl(c) ? '?' : c);
+                }
+                cut = safe.toString();
+                break;
+            }
+        }
+        return mask(cut);
+    }
+
+    private static boolean isPlainName(String name) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            return false;
+        }
+        char previous = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '_' || c == ':' || c == '/' || c == '@' || (c == '-' && previous != 'k' && previous != 'K');
+            if (!plain) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
     }
 
     /**

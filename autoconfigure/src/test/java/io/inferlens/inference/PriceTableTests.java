@@ -93,7 +93,19 @@ class PriceTableTests {
         }
         this.table.find("one-too-many", null);
         assertThat(occurrences(output, "has no price")).isEqualTo(PriceTable.MAX_WARNED_MODELS);
+        assertThat(occurrences(output, "Further models without a price are not reported")).isOne();
         assertThat(output).doesNotContain("one-too-many");
+    }
+
+    @Test
+    void modelNameIsLoggedWithoutSecretsControlCharactersOrItsFullLength(CapturedOutput output) {
+        this.table.find("sk-live-0123456789abcdefghij", null);
+        this.table.find("forged\nERROR line\u0007", null);
+        this.table.find("m".repeat(5_000), null);
+        assertThat(output).doesNotContain("0123456789abcdefghij")
+            .contains("Model '****' has no price")
+            .contains("Model 'forged?ERROR line?' has no price")
+            .doesNotContain("m".repeat(200));
     }
 
     @Test

@@ -1,0 +1,42 @@
+package io.inferlens.privacy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link Secrets}.
+ *
+ * @author Inferlens
+ */
+class SecretsTests {
+
+    @ParameterizedTest
+    @ValueSource(strings = { "gpt-4o-mini", "claude-3-5-sonnet-20241022", "llama3.1:8b", "deepseek-r1",
+            "meta-llama/Llama-3.1-8B-Instruct", "sim-small", "gemini-1.5-pro@001", "dbrx_instruct" })
+    void modelNamesAreKeptAsTheyAre(String name) {
+        assertThat(Secrets.safeName(name)).isSameAs(name);
+    }
+
+    @Test
+    void keyInPlaceOfANameIsMasked() {
+        assertThat(Secrets.safeName("sk-live-0123456789abcdefghij")).isEqualTo("****");
+        assertThat(Secrets.safeName("model api_key=abc123")).isEqualTo("model api_key=****");
+        assertThat(Secrets.safeName("Bearer abc.def.ghi")).isEqualTo("Bearer ****");
+    }
+
+    @Test
+    void controlCharactersAreReplacedAndLongNamesCut() {
+        assertThat(Secrets.safeName("forged\nline\u0007")).isEqualTo("forged?line?");
+        String cut = Secrets.safeName("m".repeat(10_000));
+        assertThat(cut).hasSize(Secrets.MAX_NAME_LENGTH).endsWith("…");
+    }
+
+    @Test
+    void nullStaysNull() {
+        assertThat(Secrets.safeName(null)).isNull();
+    }
+
+}
