@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
+import io.inferlens.circuitbreaker.CircuitBreakerState;
 import io.inferlens.errors.ErrorGroup;
 import io.inferlens.errors.RecentErrors;
 import io.inferlens.experiments.ExperimentResults;
@@ -78,6 +79,11 @@ public class InferlensEndpoint {
      * How many error groups the summary lists.
      */
     public static final int SUMMARY_ERROR_GROUPS = 10;
+
+    /**
+     * Most circuit breakers listed in the summary.
+     */
+    public static final int MAX_CIRCUIT_BREAKERS = 100;
 
     // Far longer than any trace, and far from the overflow of Duration.toNanos().
     private static final Duration MAX_SLOWER_THAN = Duration.ofDays(365);
@@ -301,9 +307,16 @@ public class InferlensEndpoint {
         if (metrics == null) {
             return List.of();
         }
-        List<CircuitBreaker> result = new ArrayList<>();
-        metrics.states().forEach((name, state) -> result.add(new CircuitBreaker(name, state.getAttributeValue())));
-        return result;
+        // Those not closed first, then by name; at most MAX_CIRCUIT_BREAKERS, so that an
+        // application creating a breaker per caller-chosen name keeps a readable summary.
+        List<CircuitBreaker> notClosed = new ArrayList<>();
+        List<CircuitBreaker> closed = new ArrayList<>();
+        metrics.states()
+            .forEach((name, state) -> ((state == CircuitBreakerState.CLOSED) ? closed : notClosed)
+                .add(new CircuitBreaker(name, state.getAttributeValue())));
+        List<CircuitBreaker> result = new ArrayList<>(notClosed);
+        result.addAll(closed);
+        return (result.size() > MAX_CIRCUIT_BREAKERS) ? List.copyOf(result.subList(0, MAX_CIRCUIT_BREAKERS)) : result;
     }
 
     private List<Experiment> experimentList() {
@@ -357,7 +370,8 @@ public class InferlensEndpoint {
      * statistics are off
      * @param operations the operations of the last 15 minutes, busiest first
      * @param models the models called in the last 15 minutes, busiest first
-     * @param circuitBreakers the circuit breakers, by name
+     * @param circuitBreakers the circuit breakers, those not closed first, then by name;
+     * at most {@value InferlensEndpoint#MAX_CIRCUIT_BREAKERS}
      * @param experiments the experiments
      * @param errors the number of errors and the most recently seen groups
      * @param traceStore the trace store's size, or {@code null} when it is off

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.inferlens.annotation.SpanKind;
+import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
+import io.inferlens.circuitbreaker.CircuitBreakerState;
 import io.inferlens.experiments.DefaultExperiments;
 import io.inferlens.experiments.Experiments;
 import io.inferlens.traces.InMemoryTraceStore;
 import io.inferlens.traces.SpanStatus;
 import io.inferlens.traces.StoredSpan;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -180,6 +183,21 @@ class InferlensEndpointTests {
     private static StoredSpan span(String traceId, int i, Map<String, Object> attributes) {
         return new StoredSpan(traceId, "0000000000000001", null, "root", SpanKind.SERVER, T0 + i * 1_000_000L,
                 100_000_000L, SpanStatus.UNSET, null, attributes, List.of());
+    }
+
+    @Test
+    void summaryListsAtMostOneHundredCircuitBreakersThoseNotClosedFirst() {
+        CircuitBreakerMetrics breakers = new CircuitBreakerMetrics(new SimpleMeterRegistry());
+        for (int i = 0; i < 150; i++) {
+            CircuitBreakerState state = (i == 140) ? CircuitBreakerState.OPEN
+                    : (i == 145) ? CircuitBreakerState.HALF_OPEN : CircuitBreakerState.CLOSED;
+            breakers.bind(String.format("model-%03d", i), () -> state);
+        }
+        InferlensEndpoint.Summary summary = new InferlensEndpoint(null, null, null, null, breakers, CLOCK).summary();
+        assertThat(summary.circuitBreakers()).hasSize(InferlensEndpoint.MAX_CIRCUIT_BREAKERS);
+        assertThat(summary.circuitBreakers()).extracting(InferlensEndpoint.CircuitBreaker::name)
+            .startsWith("model-140", "model-145", "model-000", "model-001");
+        assertThat(summary.circuitBreakers().get(0).state()).isEqualTo("open");
     }
 
 }
