@@ -7,8 +7,8 @@
 #   off - inferlens.enabled=false and tracing off (management.tracing.enabled=false).
 # Each run: a fresh JVM, a warm-up, then a measured wrk run of chat requests (POST /v1/chat/completions) with the
 # simulated backend at zero latency and the response cache off, so every request routes and calls the model over
-# HTTP and the instrumentation's cost is not hidden behind latency. Prints req/s and p99 of each run, the medians,
-# and the on/off throughput ratio (goal: >= 0.95).
+# HTTP and the instrumentation's cost is not hidden behind latency. Prints req/s, p99 and the gateway's CPU time per
+# request of each run, the medians, and the on/off throughput ratio (goal: >= 0.95).
 #
 # Usage: benchmarks/e2e.sh [rounds] [measure-seconds] [warmup-seconds] [connections]
 # Needs: Debian's wrk (apt-get install wrk). The machine should be otherwise idle: the gateway and wrk share it.
@@ -93,15 +93,21 @@ run() {
     pids+=("$pid")
     wait_for "http://127.0.0.1:$port/actuator/health"
     wrk -t1 -c"$connections" -d"${warmup}s" -s "$work/chat.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+    # The gateway's own CPU time (user + system, in clock ticks) over the measured run: CPU per request does not
+    # depend on how wrk and Zipkin share the machine's cores with it.
+    local cpu_before; cpu_before="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
     local out; out="$(wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$work/chat.lua" \
         "http://127.0.0.1:$port/v1/chat/completions")"
+    local cpu_after; cpu_after="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
     kill "$pid" && wait "$pid" 2>/dev/null || true
-    local rps p99 errors
+    local rps p99 errors requests cpu
     rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
     p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
     errors="$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")"
-    printf '%-4s %10s req/s  p99 %8s  non-2xx %s\n' "$mode" "$rps" "$p99" "${errors:-0}"
-    echo "$mode $rps $p99" >>"$results"
+    requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+    cpu="$(python3 -c "print(round(($cpu_after - $cpu_before) * 1000 / $(getconf CLK_TCK) / $requests, 3))")"
+    printf '%-5s %10s req/s  p99 %8s  cpu %6s ms/req  non-2xx %s\n' "$mode" "$rps" "$p99" "$cpu" "${errors:-0}"
+    echo "$mode $rps $p99 $cpu" >>"$results"
 }
 
 echo "Rounds: $rounds, wrk -t1 -c$connections, ${warmup}s warm-up, ${duration}s measured"
@@ -127,13 +133,17 @@ on_rps = statistics.median(float(r[1]) for r in on)
 off_rps = statistics.median(float(r[1]) for r in off)
 on_p99 = statistics.median(millis(r[2]) for r in on)
 off_p99 = statistics.median(millis(r[2]) for r in off)
-print(f"median on : {on_rps:10.1f} req/s  p99 {on_p99:8.2f} ms")
-print(f"median off: {off_rps:10.1f} req/s  p99 {off_p99:8.2f} ms")
+on_cpu = statistics.median(float(r[3]) for r in on)
+off_cpu = statistics.median(float(r[3]) for r in off)
+print(f"median on : {on_rps:10.1f} req/s  p99 {on_p99:8.2f} ms  cpu {on_cpu:.3f} ms/req")
+print(f"median off: {off_rps:10.1f} req/s  p99 {off_p99:8.2f} ms  cpu {off_cpu:.3f} ms/req")
+print(f"gateway CPU per request on - off: {on_cpu - off_cpu:.3f} ms")
 print(f"throughput ratio on/off: {on_rps / off_rps:.3f} (goal >= 0.95)")
 for mode in ("noexp", "nostr", "boot"):
     runs = [r for r in rows if r[0] == mode]
     if runs:
         rps = statistics.median(float(r[1]) for r in runs)
         p99 = statistics.median(millis(r[2]) for r in runs)
-        print(f"median {mode}: {rps:8.1f} req/s  p99 {p99:8.2f} ms  ratio to off {rps / off_rps:.3f}")
+        cpu = statistics.median(float(r[3]) for r in runs)
+        print(f"median {mode}: {rps:8.1f} req/s  p99 {p99:8.2f} ms  cpu {cpu:.3f} ms/req  ratio to off {rps / off_rps:.3f}")
 PY

@@ -26,6 +26,8 @@ public class InferlensTracingProperties {
 
     private final Console console = new Console();
 
+    private final Export export = new Export();
+
     /**
      * Deployment environment, such as production or staging, added to the OpenTelemetry
      * resource as deployment.environment.name unless
@@ -39,6 +41,10 @@ public class InferlensTracingProperties {
 
     public Console getConsole() {
         return this.console;
+    }
+
+    public Export getExport() {
+        return this.export;
     }
 
     public @Nullable String getEnvironment() {
@@ -144,6 +150,28 @@ public class InferlensTracingProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+    }
+
+    /**
+     * What Inferlens does to the spans Boot's batch span processor exports.
+     */
+    public static class Export {
+
+        /**
+         * Whether secrets (bearer tokens, API keys, password and token values) are masked
+         * in the exception messages, stack traces and status descriptions of exported
+         * spans.
+         */
+        private boolean maskSecrets = true;
+
+        public boolean isMaskSecrets() {
+            return this.maskSecrets;
+        }
+
+        public void setMaskSecrets(boolean maskSecrets) {
+            this.maskSecrets = maskSecrets;
         }
 
     }

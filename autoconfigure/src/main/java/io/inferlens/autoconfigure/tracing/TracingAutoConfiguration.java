@@ -34,7 +34,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * which Boot's span processor picks up like any other {@link SpanExporter} bean, and the
  * resource attributes {@code service.version} (from {@link BuildProperties}) and
  * {@code deployment.environment.name} ({@code inferlens.tracing.environment}) under the
- * ones Boot sets.
+ * ones Boot sets, secrets masked in the exception messages of exported spans
+ * ({@code inferlens.tracing.export.mask-secrets}), and a startup failure naming the key
+ * when {@code management.tracing.sampling.probability} is outside 0 to 1.
  *
  * @author Inferlens
  */
@@ -62,6 +64,23 @@ public final class TracingAutoConfiguration {
         @ConditionalOnMissingBean
         static SamplingProbabilityValidator inferlensSamplingProbabilityValidator(Environment environment) {
             return new SamplingProbabilityValidator(environment);
+        }
+
+    }
+
+    /**
+     * Masks secrets in exception messages on the spans Boot's batch span processor
+     * exports.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanExporters")
+    @ConditionalOnBooleanProperty(name = "inferlens.tracing.export.mask-secrets", matchIfMissing = true)
+    static class MaskingConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        static MaskingSpanExportersPostProcessor inferlensMaskingSpanExportersPostProcessor() {
+            return new MaskingSpanExportersPostProcessor();
         }
 
     }

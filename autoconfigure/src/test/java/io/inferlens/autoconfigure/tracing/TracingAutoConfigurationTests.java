@@ -1,8 +1,10 @@
 package io.inferlens.autoconfigure.tracing;
 
 import io.inferlens.tracing.ConsoleSpanExporter;
+import io.inferlens.tracing.MaskingSpanExporter;
 import io.inferlens.tracing.RuleBasedSampler;
 import io.inferlens.tracing.SamplingRule;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.Test;
 
@@ -118,8 +120,27 @@ class TracingAutoConfigurationTests {
         this.contextRunner.withPropertyValues("inferlens.tracing.console.enabled=true").run((context) -> {
             assertThat(context).hasSingleBean(ConsoleSpanExporter.class);
             assertThat(context.getBean(SpanExporters.class).list())
+                .extracting((exporter) -> ((MaskingSpanExporter) exporter).getDelegate())
                 .contains(context.getBean(ConsoleSpanExporter.class));
         });
+    }
+
+    @Test
+    void everyExporterOfBootsSpanProcessorMasksSecrets() {
+        this.contextRunner.withBean(InMemorySpanExporter.class, InMemorySpanExporter::create).run((context) -> {
+            assertThat(context.getBean(SpanExporters.class).list()).singleElement()
+                .isInstanceOfSatisfying(MaskingSpanExporter.class, (exporter) -> assertThat(exporter.getDelegate())
+                    .isSameAs(context.getBean(InMemorySpanExporter.class)));
+            assertThat(context.getBean(InMemorySpanExporter.class)).isNotInstanceOf(MaskingSpanExporter.class);
+        });
+    }
+
+    @Test
+    void exportersAreLeftAsTheyAreWhenMaskingIsOff() {
+        this.contextRunner.withBean(InMemorySpanExporter.class, InMemorySpanExporter::create)
+            .withPropertyValues("inferlens.tracing.export.mask-secrets=false")
+            .run((context) -> assertThat(context.getBean(SpanExporters.class).list())
+                .containsExactly(context.getBean(InMemorySpanExporter.class)));
     }
 
     @Test

@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link TracingAutoConfiguration} with Boot's observation and OpenTelemetry tracing
@@ -236,6 +237,36 @@ class TracingIntegrationTests {
             });
     }
 
+    @Test
+    void secretsInExceptionMessagesAreMaskedOnExportedSpans() {
+        this.contextRunner.withPropertyValues("management.tracing.sampling.probability=1.0").run((context) -> {
+            assertThatIllegalStateException().isThrownBy(() -> context.getBean(Services.Chat.class).fail());
+            SpanData span = exported(context).get(0);
+            assertThat(span.toString()).doesNotContain("0123456789abcdefghij");
+            assertThat(span.getStatus().getDescription()).isEqualTo("401 from the backend for api_key=****");
+            assertThat(span.getEvents()).singleElement().satisfies((event) -> {
+                assertThat(event.getName()).isEqualTo("exception");
+                assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.message")))
+                    .isEqualTo("401 from the backend for api_key=****");
+                assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.stacktrace")))
+                    .startsWith("java.lang.IllegalStateException: 401 from the backend for api_key=****")
+                    .contains("at ");
+            });
+        });
+    }
+
+    @Test
+    void exceptionMessagesAreExportedAsTheyAreWhenMaskingIsOff() {
+        this.contextRunner
+            .withPropertyValues("management.tracing.sampling.probability=1.0",
+                    "inferlens.tracing.export.mask-secrets=false")
+            .run((context) -> {
+                assertThatIllegalStateException().isThrownBy(() -> context.getBean(Services.Chat.class).fail());
+                assertThat(exported(context).get(0).getStatus().getDescription())
+                    .isEqualTo("401 from the backend for api_key=sk-live-0123456789abcdefghij");
+            });
+    }
+
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     private static final String REMOTE_SPAN_ID = "00f067aa0ba902b7";
@@ -304,6 +335,11 @@ class TracingIntegrationTests {
                     attributes = @Traced.Attribute(key = "tier", value = "gold"))
             public String chat() {
                 return "answer";
+            }
+
+            @Traced("chat sim-small")
+            public String fail() {
+                throw new IllegalStateException("401 from the backend for api_key=sk-live-0123456789abcdefghij");
             }
 
         }
