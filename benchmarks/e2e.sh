@@ -62,11 +62,15 @@ cat >"$work/chat.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local n = 0
+-- Users the routing-policy experiment assigns to its control, "threshold", which is also the policy the gateway uses
+-- when Inferlens is off: both runs then route, and answer, every request alike. ("scored" sends more requests to
+-- the powerful model, whose answers are longer, which would be the application doing more, not the instrumentation.)
+local users = { "bench-4", "bench-5", "bench-7", "bench-9", "bench-10", "bench-11", "bench-14" }
 request = function()
   n = n + 1
   -- Short and long prompts, so that the router picks both models.
   local content = (n % 2 == 0) and ("hello " .. n) or ("Explain step by step why the sky is blue " .. string.rep("why ", 40) .. n)
-  wrk.body = '{"model":"auto","user":"u' .. (n % 7) .. '","messages":[{"role":"user","content":"' .. content .. '"}]}'
+  wrk.body = '{"model":"auto","user":"' .. users[(n % 7) + 1] .. '","messages":[{"role":"user","content":"' .. content .. '"}]}'
   return wrk.format()
 end
 LUA

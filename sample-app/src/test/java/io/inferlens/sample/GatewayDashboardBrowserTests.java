@@ -62,6 +62,11 @@ class GatewayDashboardBrowserTests {
 
     private static final String HOSTILE = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
 
+    /**
+     * A model name as a hostile caller might send it: in the models, breakers and spans.
+     */
+    private static final String HOSTILE_MODEL = "<img src=x onerror=window.__pwned=3><script>window.__pwned=4</script>";
+
     private static ChromeDriverService service;
 
     private static ChromeDriver browser;
@@ -112,6 +117,7 @@ class GatewayDashboardBrowserTests {
                 .isEqualTo(200);
         }
         assertThat(chat("hello", HOSTILE_TRACE_ID, HOSTILE)).isEqualTo(200);
+        assertThat(chat(HOSTILE_MODEL, "hello", null, "dashboard-test")).isEqualTo(200);
 
         browser.get("http://127.0.0.1:" + this.port + "/inferlens");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -126,6 +132,10 @@ class GatewayDashboardBrowserTests {
         assertThat(browser.findElements(By.cssSelector("#latency-histogram .bar"))).isNotEmpty();
         assertThat(text("#circuit-breakers")).containsIgnoringCase("sim-large").containsIgnoringCase("closed");
         assertThat(text("#experiments")).contains("routing-policy");
+        // The hostile model name is text in the models table and the circuit breakers.
+        assertThat(text("#models")).contains(HOSTILE_MODEL);
+        assertThat(text("#circuit-breakers")).contains(HOSTILE_MODEL);
+        assertThat(browser.findElements(By.cssSelector("main img, main script"))).isEmpty();
         wait.until((driver) -> rows("#traces tbody tr[data-trace-id]").size() >= 7);
         // Neither the page nor its polling of the endpoint is traced.
         assertThat(text("#traces")).contains("/v1/chat/completions")
@@ -181,7 +191,11 @@ class GatewayDashboardBrowserTests {
     }
 
     private int chat(String prompt, String traceId, String userAgent) throws Exception {
-        String body = "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
+        return chat("auto", prompt, traceId, userAgent);
+    }
+
+    private int chat(String model, String prompt, String traceId, String userAgent) throws Exception {
+        String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
         HttpRequest.Builder request = HttpRequest
             .newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/chat/completions"))
             .header("Content-Type", "application/json")
