@@ -26,6 +26,12 @@ public final class Secrets {
      */
     public static final int MAX_NAME_LENGTH = 128;
 
+    /**
+     * Endings of the key names of {@link #SECRETS} that a plain name could hold.
+     */
+    private static final String[] SECRET_KEY_ENDINGS = { "key", "token", "secret", "password", "passwd",
+            "authorization" };
+
     private static final Pattern SECRETS = Pattern
         .compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+" + "|\\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}"
                 + "|((?:api[_-]?key|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|authorization)"
@@ -70,7 +76,8 @@ public final class Secrets {
      * and secrets masked, so that an API key sent where a model name belongs is not
      * exported. A short name of letters, digits and {@code . _ : / @ -} with no
      * {@code k-} in it, which is what model names look like, is returned as it is without
-     * running the secret patterns.
+     * running the secret patterns, unless a colon follows a key name such as
+     * {@code token}.
      * @param name the name, or {@code null}
      * @return the safe name, the same instance when it needed nothing, or {@code null}
      */
@@ -102,12 +109,25 @@ public final class Secrets {
             char c = name.charAt(i);
             boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
                     || c == '_' || c == ':' || c == '/' || c == '@' || (c == '-' && previous != 'k' && previous != 'K');
-            if (!plain) {
+            if (!plain || (c == ':' && followsSecretKey(name, i))) {
                 return false;
             }
             previous = c;
         }
         return true;
+    }
+
+    /**
+     * Whether the colon at the given index follows a name the secret patterns treat as a
+     * key ({@code token:…}, {@code api_key:…}), so that the patterns must decide.
+     */
+    private static boolean followsSecretKey(String name, int colon) {
+        for (String key : SECRET_KEY_ENDINGS) {
+            if (colon >= key.length() && name.regionMatches(true, colon - key.length(), key, 0, key.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

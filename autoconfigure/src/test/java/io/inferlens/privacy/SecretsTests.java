@@ -25,6 +25,10 @@ class SecretsTests {
         assertThat(Secrets.safeName("sk-live-0123456789abcdefghij")).isEqualTo("****");
         assertThat(Secrets.safeName("model api_key=abc123")).isEqualTo("model api_key=****");
         assertThat(Secrets.safeName("Bearer abc.def.ghi")).isEqualTo("Bearer ****");
+        // Plain characters only, but a key and a colon: the patterns decide.
+        assertThat(Secrets.safeName("token:abc123")).isEqualTo("token:****");
+        assertThat(Secrets.safeName("API_KEY:abc123")).isEqualTo("API_KEY:****");
+        assertThat(Secrets.safeName("model/password:hunter2")).isEqualTo("model/password:****");
     }
 
     @Test
