@@ -25,9 +25,21 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 
 work="$(mktemp -d)"
 pids=()
+# Stop a process by PID: TERM, then KILL if it has not exited within 15 seconds (a Zipkin server once hung in
+# its shutdown after a long run, which kept this script waiting).
+stop() {
+    local pid="$1"
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 30); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
 cleanup() {
     for pid in "${pids[@]:-}"; do
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+        [ -n "$pid" ] && stop "$pid"
     done
     rm -rf "$work"
 }
@@ -103,7 +115,7 @@ run() {
     local out; out="$(wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$work/chat.lua" \
         "http://127.0.0.1:$port/v1/chat/completions")"
     local cpu_after; cpu_after="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
-    kill "$pid" && wait "$pid" 2>/dev/null || true
+    stop "$pid"
     local rps p99 errors requests cpu
     rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
     p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
