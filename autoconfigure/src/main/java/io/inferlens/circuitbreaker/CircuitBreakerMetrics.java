@@ -97,7 +97,7 @@ public class CircuitBreakerMetrics {
             });
         }
         catch (RuntimeException ex) {
-            instrumentationFailed("register the state gauge of circuit breaker '" + name + "'", ex);
+            instrumentationFailed("register the state gauge of circuit breaker '" + displayName(name) + "'", ex);
         }
     }
 
@@ -133,10 +133,10 @@ public class CircuitBreakerMetrics {
      */
     public void recordTransition(String name, String fromState, String toState) {
         try {
-            this.transitionListener.onTransition(Secrets.safeName(name), fromState, toState);
+            this.transitionListener.onTransition(displayName(name), fromState, toState);
         }
         catch (RuntimeException | LinkageError ex) {
-            instrumentationFailed("record a state transition of circuit breaker '" + name + "'", ex);
+            instrumentationFailed("record a state transition of circuit breaker '" + displayName(name) + "'", ex);
         }
     }
 
@@ -155,7 +155,7 @@ public class CircuitBreakerMetrics {
         Binding binding = new Binding(name, state);
         binding.gauge = Gauge.builder(STATE_METER_NAME, binding, Binding::value)
             .description(STATE_METER_DESCRIPTION)
-            .tag(NAME_TAG, Secrets.safeName(name))
+            .tag(NAME_TAG, displayName(name))
             .strongReference(true)
             .register(this.registry);
         return binding;
@@ -175,7 +175,7 @@ public class CircuitBreakerMetrics {
                 }
             }
             catch (RuntimeException ex) {
-                instrumentationFailed("remove the state gauge of circuit breaker '" + name + "'", ex);
+                instrumentationFailed("remove the state gauge of circuit breaker '" + displayName(name) + "'", ex);
             }
             return null;
         });
@@ -192,10 +192,25 @@ public class CircuitBreakerMetrics {
         this.bindings.forEach((name, binding) -> {
             CircuitBreakerState state = binding.state();
             if (state != null) {
-                states.put(Secrets.safeName(name), state);
+                states.put(displayName(name), state);
             }
         });
         return states;
+    }
+
+    /**
+     * The name of a circuit breaker as it is exported, logged and listed: the name itself
+     * when {@link Secrets#safeName(String)} leaves it as it is, else the safe name
+     * followed by {@code #} and a hash of the real name, so that two names that are
+     * masked or cut alike (two keys, two long names with the same start) keep their own
+     * gauge and state.
+     * @param name the name of the circuit breaker
+     * @return the name to show
+     */
+    public static String displayName(String name) {
+        String safe = Secrets.safeName(name);
+        return (safe == null || safe.equals(name)) ? name
+                : safe + "#" + Integer.toHexString(name.hashCode() & 0x7fffffff);
     }
 
     private void instrumentationFailed(String action, Throwable ex) {
@@ -235,7 +250,7 @@ public class CircuitBreakerMetrics {
                 return this.state.get();
             }
             catch (RuntimeException | LinkageError ex) {
-                instrumentationFailed("read the state of circuit breaker '" + this.name + "'", ex);
+                instrumentationFailed("read the state of circuit breaker '" + displayName(this.name) + "'", ex);
                 return null;
             }
         }

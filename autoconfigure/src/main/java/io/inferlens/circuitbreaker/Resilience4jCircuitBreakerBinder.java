@@ -107,7 +107,7 @@ public class Resilience4jCircuitBreakerBinder {
             circuitBreaker.getEventPublisher().onStateTransition(this.onStateTransition);
         }
         catch (RuntimeException | LinkageError ex) {
-            instrumentationFailed("bind", circuitBreaker.getName(), ex);
+            instrumentationFailed("bind", CircuitBreakerMetrics.displayName(circuitBreaker.getName()), ex);
         }
     }
 
@@ -122,7 +122,7 @@ public class Resilience4jCircuitBreakerBinder {
             this.metrics.unbind(circuitBreaker.getName(), new StateOf(circuitBreaker));
         }
         catch (RuntimeException | LinkageError ex) {
-            instrumentationFailed("unbind", circuitBreaker.getName(), ex);
+            instrumentationFailed("unbind", CircuitBreakerMetrics.displayName(circuitBreaker.getName()), ex);
         }
     }
 

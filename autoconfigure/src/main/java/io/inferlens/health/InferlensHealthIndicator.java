@@ -96,15 +96,34 @@ public class InferlensHealthIndicator implements HealthIndicator {
         CircuitBreakerMetrics circuitBreakers = this.circuitBreakers;
         if (circuitBreakers != null) {
             Map<String, CircuitBreakerState> states = circuitBreakers.states();
+            // Those not closed first, at most MAX_CIRCUIT_BREAKERS of them, so that an
+            // application with a breaker per caller-chosen name keeps a readable health.
             Map<String, String> details = new TreeMap<>();
+            List<String> open = new ArrayList<>();
             states.forEach((name, state) -> {
-                details.put(name, state.getAttributeValue());
+                if (state != CircuitBreakerState.CLOSED && details.size() < MAX_CIRCUIT_BREAKERS) {
+                    details.put(name, state.getAttributeValue());
+                }
                 if (state == CircuitBreakerState.OPEN) {
-                    reasons.add("circuit breaker '" + name + "' is open");
+                    open.add(name);
                 }
             });
+            states.forEach((name, state) -> {
+                if (state == CircuitBreakerState.CLOSED && details.size() < MAX_CIRCUIT_BREAKERS) {
+                    details.put(name, state.getAttributeValue());
+                }
+            });
+            for (int i = 0; i < Math.min(open.size(), MAX_OPEN_REASONS); i++) {
+                reasons.add("circuit breaker '" + open.get(i) + "' is open");
+            }
+            if (open.size() > MAX_OPEN_REASONS) {
+                reasons.add((open.size() - MAX_OPEN_REASONS) + " more circuit breakers are open");
+            }
             if (!details.isEmpty()) {
                 builder.withDetail("circuitBreakers", details);
+            }
+            if (states.size() > details.size()) {
+                builder.withDetail("circuitBreakersNotListed", states.size() - details.size());
             }
         }
         if (!reasons.isEmpty()) {
@@ -112,6 +131,16 @@ public class InferlensHealthIndicator implements HealthIndicator {
         }
         return builder.build();
     }
+
+    /**
+     * Most circuit breakers listed in the details.
+     */
+    static final int MAX_CIRCUIT_BREAKERS = 100;
+
+    /**
+     * Most open circuit breakers named in the reason.
+     */
+    static final int MAX_OPEN_REASONS = 10;
 
     private static String describe(Duration window) {
         long seconds = window.toSeconds();

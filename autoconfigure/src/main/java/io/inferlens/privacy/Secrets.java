@@ -27,6 +27,11 @@ public final class Secrets {
     public static final int MAX_NAME_LENGTH = 128;
 
     /**
+     * Longest part of a name the patterns look at, so that a huge name costs little.
+     */
+    private static final int MAX_MASKED_LENGTH = 4096;
+
+    /**
      * Endings of the key names of {@link #SECRETS} that a plain name could hold.
      */
     private static final String[] SECRET_KEY_ENDINGS = { "key", "token", "secret", "password", "passwd",
@@ -85,19 +90,21 @@ public final class Secrets {
         if (name == null || isPlainName(name)) {
             return name;
         }
-        String cut = truncate(name, MAX_NAME_LENGTH);
-        for (int i = 0; i < cut.length(); i++) {
-            if (Character.isISOControl(cut.charAt(i))) {
-                StringBuilder safe = new StringBuilder(cut.length());
-                for (int j = 0; j < cut.length(); j++) {
-                    char c = cut.charAt(j);
+        // Masked before anything else: a tab or newline is whitespace to the patterns
+        // ("Bearer\tkey"), and a cut could leave too little of a key to be recognised.
+        String masked = mask(truncate(name, MAX_MASKED_LENGTH));
+        StringBuilder safe = null;
+        for (int i = 0; i < masked.length(); i++) {
+            if (Character.isISOControl(masked.charAt(i))) {
+                safe = new StringBuilder(masked.length());
+                for (int j = 0; j < masked.length(); j++) {
+                    char c = masked.charAt(j);
                     safe.append(Character.isISOControl(c) ? '?' : c);
                 }
-                cut = safe.toString();
                 break;
             }
         }
-        return mask(cut);
+        return truncate((safe != null) ? safe.toString() : masked, MAX_NAME_LENGTH);
     }
 
     private static boolean isPlainName(String name) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -66,6 +67,17 @@ class InvalidConfigurationStartupTests {
         assertThat(report).contains("APPLICATION FAILED TO START");
         String analysis = report.substring(report.indexOf("APPLICATION FAILED TO START"));
         assertThat(analysis).contains(key);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "always-on", "always_off", "parent-based-always-on" })
+    void probabilityNoSamplerUsesIsNotChecked(String sampler) {
+        SpringApplication application = new SpringApplication(Application.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application
+            .run("--management.tracing.sampling.probability=2.0",
+                    "--management.opentelemetry.tracing.sampler=" + sampler)
+            .close();
     }
 
     @SpringBootConfiguration(proxyBeanMethods = false)

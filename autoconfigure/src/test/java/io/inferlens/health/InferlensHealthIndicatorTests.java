@@ -74,6 +74,35 @@ class InferlensHealthIndicatorTests {
     }
 
     @Test
+    void listsAtMostOneHundredCircuitBreakersThoseNotClosedFirst() {
+        for (int i = 0; i < 10_000; i++) {
+            CircuitBreakerState state = (i % 1_000 == 999) ? CircuitBreakerState.OPEN : CircuitBreakerState.CLOSED;
+            this.circuitBreakers.bind(String.format("model-%05d", i), () -> state);
+        }
+        Health health = indicator(0.25, 20, Status.DOWN).health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        @SuppressWarnings("unchecked")
+        Map<String, String> listed = (Map<String, String>) health.getDetails().get("circuitBreakers");
+        assertThat(listed).hasSize(100).containsEntry("model-00999", "open").containsEntry("model-09999", "open");
+        assertThat(health.getDetails()).containsEntry("circuitBreakersNotListed", 9_900);
+        assertThat((String) health.getDetails().get("reason")).contains("circuit breaker 'model-09999' is open")
+            .doesNotContain("more circuit breakers");
+    }
+
+    @Test
+    void keysUsedAsBreakerNamesStayDistinctAndMasked() {
+        this.circuitBreakers.bind("sk-live-0123456789abcdefghij", () -> CircuitBreakerState.OPEN);
+        this.circuitBreakers.bind("sk-live-9876543210zyxwvutsrq", () -> CircuitBreakerState.CLOSED);
+        Health health = indicator(0.25, 20, Status.DOWN).health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.toString()).doesNotContain("0123456789").doesNotContain("9876543210");
+        @SuppressWarnings("unchecked")
+        Map<String, String> listed = (Map<String, String>) health.getDetails().get("circuitBreakers");
+        assertThat(listed).hasSize(2).containsValues("open", "closed");
+        assertThat(listed.keySet()).allSatisfy((name) -> assertThat(name).startsWith("****#"));
+    }
+
+    @Test
     void givesEveryReason() {
         record(20, 20);
         this.circuitBreakers.bind("a", () -> CircuitBreakerState.OPEN);

@@ -32,6 +32,18 @@ class SecretsTests {
     }
 
     @Test
+    void whitespaceControlCharactersDoNotHideASecret() {
+        assertThat(Secrets.safeName("Bearer\tabc.def.ghi")).isEqualTo("Bearer\t****".replace('\t', '?'));
+        assertThat(Secrets.safeName("password\n=hunter2")).isEqualTo("password?=****");
+    }
+
+    @Test
+    void keyCutByTheLengthLimitIsStillMasked() {
+        String name = "m".repeat(120) + "/sk-live-0123456789abcdefghij";
+        assertThat(Secrets.safeName(name)).doesNotContain("sk-live").doesNotContain("0123");
+    }
+
+    @Test
     void controlCharactersAreReplacedAndLongNamesCut() {
         assertThat(Secrets.safeName("forged\nline\u0007")).isEqualTo("forged?line?");
         String cut = Secrets.safeName("m".repeat(10_000));
