@@ -66,6 +66,22 @@ class MaskingSpanExporterTests {
     }
 
     @Test
+    void inABatchOnlyTheSpanWithASecretIsReplacedAndTheOrderIsKept() {
+        List<SpanData> batch = new ArrayList<>();
+        batch.addAll(spans((span) -> span.setAttribute("n", 1)));
+        batch.addAll(spans((span) -> span.setStatus(StatusCode.ERROR, "401 api_key=" + SECRET)));
+        batch.addAll(spans((span) -> span.setAttribute("n", 3)));
+        Recording recording = new Recording();
+        new MaskingSpanExporter(recording).export(batch);
+        assertThat(recording.exported).hasSize(3);
+        assertThat(recording.exported.get(0)).isSameAs(batch.get(0));
+        assertThat(recording.exported.get(1)).isNotSameAs(batch.get(1));
+        assertThat(recording.exported.get(1).getSpanId()).isEqualTo(batch.get(1).getSpanId());
+        assertThat(recording.exported.get(1).getStatus().getDescription()).isEqualTo("401 api_key=****");
+        assertThat(recording.exported.get(2)).isSameAs(batch.get(2));
+    }
+
+    @Test
     void flushAndShutdownReachTheDelegate() {
         Recording recording = new Recording();
         MaskingSpanExporter exporter = new MaskingSpanExporter(recording);

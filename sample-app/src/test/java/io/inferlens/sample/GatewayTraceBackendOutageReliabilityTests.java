@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * more than 64 MB over its level before the outage, and once Zipkin is back a new
  * request's trace must reach it.
  * <p>
- * Long (about two minutes): it runs in the {@code reliability} Maven profile, which
+ * Long (about 50 seconds): it runs in the {@code reliability} Maven profile, which
  * {@code .ci/run} enables.
  *
  * @author Inferlens
