@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
-import io.inferlens.circuitbreaker.CircuitBreakerState;
 import io.inferlens.errors.ErrorGroup;
 import io.inferlens.errors.RecentErrors;
 import io.inferlens.experiments.ExperimentResults;
@@ -307,16 +306,10 @@ public class InferlensEndpoint {
         if (metrics == null) {
             return List.of();
         }
-        // Those not closed first, then by name; at most MAX_CIRCUIT_BREAKERS, so that an
-        // application creating a breaker per caller-chosen name keeps a readable summary.
-        List<CircuitBreaker> notClosed = new ArrayList<>();
-        List<CircuitBreaker> closed = new ArrayList<>();
-        metrics.states()
-            .forEach((name, state) -> ((state == CircuitBreakerState.CLOSED) ? closed : notClosed)
-                .add(new CircuitBreaker(name, state.getAttributeValue())));
-        List<CircuitBreaker> result = new ArrayList<>(notClosed);
-        result.addAll(closed);
-        return (result.size() > MAX_CIRCUIT_BREAKERS) ? List.copyOf(result.subList(0, MAX_CIRCUIT_BREAKERS)) : result;
+        List<CircuitBreaker> result = new ArrayList<>();
+        metrics.states(MAX_CIRCUIT_BREAKERS)
+            .forEach((name, state) -> result.add(new CircuitBreaker(name, state.getAttributeValue())));
+        return result;
     }
 
     private List<Experiment> experimentList() {

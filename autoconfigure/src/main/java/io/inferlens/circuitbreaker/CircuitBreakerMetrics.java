@@ -1,5 +1,6 @@
 package io.inferlens.circuitbreaker;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -196,6 +197,29 @@ public class CircuitBreakerMetrics {
             }
         });
         return states;
+    }
+
+    /**
+     * The current state of at most {@code limit} bound circuit breakers: those not closed
+     * first, then the closed ones, each group by name; for listings that must stay
+     * readable when an application creates a breaker per caller-chosen name.
+     * @param limit the most breakers to return
+     * @return the states, in that order
+     */
+    public Map<String, CircuitBreakerState> states(int limit) {
+        Map<String, CircuitBreakerState> all = states();
+        Map<String, CircuitBreakerState> listed = new LinkedHashMap<>();
+        all.forEach((name, state) -> {
+            if (state != CircuitBreakerState.CLOSED && listed.size() < limit) {
+                listed.put(name, state);
+            }
+        });
+        all.forEach((name, state) -> {
+            if (state == CircuitBreakerState.CLOSED && listed.size() < limit) {
+                listed.put(name, state);
+            }
+        });
+        return listed;
     }
 
     /**

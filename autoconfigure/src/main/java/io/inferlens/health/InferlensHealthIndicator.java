@@ -2,11 +2,11 @@ package io.inferlens.health;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
 import io.inferlens.circuitbreaker.CircuitBreakerState;
@@ -96,21 +96,13 @@ public class InferlensHealthIndicator implements HealthIndicator {
         CircuitBreakerMetrics circuitBreakers = this.circuitBreakers;
         if (circuitBreakers != null) {
             Map<String, CircuitBreakerState> states = circuitBreakers.states();
-            // Those not closed first, at most MAX_CIRCUIT_BREAKERS of them, so that an
-            // application with a breaker per caller-chosen name keeps a readable health.
-            Map<String, String> details = new TreeMap<>();
+            Map<String, String> details = new LinkedHashMap<>();
+            circuitBreakers.states(MAX_CIRCUIT_BREAKERS)
+                .forEach((name, state) -> details.put(name, state.getAttributeValue()));
             List<String> open = new ArrayList<>();
             states.forEach((name, state) -> {
-                if (state != CircuitBreakerState.CLOSED && details.size() < MAX_CIRCUIT_BREAKERS) {
-                    details.put(name, state.getAttributeValue());
-                }
                 if (state == CircuitBreakerState.OPEN) {
                     open.add(name);
-                }
-            });
-            states.forEach((name, state) -> {
-                if (state == CircuitBreakerState.CLOSED && details.size() < MAX_CIRCUIT_BREAKERS) {
-                    details.put(name, state.getAttributeValue());
                 }
             });
             for (int i = 0; i < Math.min(open.size(), MAX_OPEN_REASONS); i++) {

@@ -35,6 +35,9 @@ public final class MaskingSpanExporter implements SpanExporter {
 
     private static final AttributeKey<String> ERROR = AttributeKey.stringKey("error");
 
+    private static final List<AttributeKey<String>> MASKED_KEYS = List.of(EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE,
+            ERROR);
+
     private final SpanExporter delegate;
 
     /**
@@ -116,7 +119,7 @@ public final class MaskingSpanExporter implements SpanExporter {
 
     private static Attributes maskAttributes(Attributes attributes) {
         AttributesBuilder builder = null;
-        for (AttributeKey<String> key : List.of(EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE, ERROR)) {
+        for (AttributeKey<String> key : MASKED_KEYS) {
             String value = attributes.get(key);
             if (value != null) {
                 String masked = Secrets.mask(value);
