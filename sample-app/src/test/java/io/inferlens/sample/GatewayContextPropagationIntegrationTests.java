@@ -57,7 +57,7 @@ import static org.awaitility.Awaitility.await;
  * worker threads carries.
  * <p>
  * {@code management.tracing.baggage.tag-fields} is set but no span tag is asserted: with
- * Spring Boot 4.1.1 and Micrometer Tracing 1.7.1's OpenTelemetry bridge a tag field is
+ * Spring Boot 4.1.2 and Micrometer Tracing 1.7.2's OpenTelemetry bridge a tag field is
  * put on a span only when application code reads or sets the baggage through Micrometer's
  * {@code Tracer} while that span is current (micrometer-metrics/tracing#933; Boot
  * registers no {@code BaggageTaggingSpanProcessor}), and the gateway does not.
@@ -145,7 +145,7 @@ class GatewayContextPropagationIntegrationTests {
         assertThat(this.capture.scoring).hasSize(2).allSatisfy((seen) -> assertThat(seen.userTier()).isEqualTo("gold"));
         // A span tag, from management.tracing.baggage.tag-fields, on every span the
         // gateway
-        // starts under the request (Inferlens registers the span processor Boot 4.1.1
+        // starts under the request (Inferlens registers the span processor Boot 4.1.2
         // leaves out); not on the server spans, which start before their baggage is
         // current.
         AttributeKey<String> tier = AttributeKey.stringKey("user.tier");

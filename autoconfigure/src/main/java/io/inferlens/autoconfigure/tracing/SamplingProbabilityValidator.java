@@ -10,7 +10,7 @@ import org.springframework.core.env.Environment;
 
 /**
  * Fails startup, naming the key, when Spring Boot's
- * {@code management.tracing.sampling.probability} is outside 0 to 1. Boot 4.1.1 binds any
+ * {@code management.tracing.sampling.probability} is outside 0 to 1. Boot 4.1.2 binds any
  * number there and hands it to OpenTelemetry's ratio sampler, whose
  * {@link IllegalArgumentException} ("ratio must be in range [0.0, 1.0]") comes out of a
  * bean creation failure that names no property. Runs before any bean is created. Only

@@ -112,7 +112,7 @@ public final class TracingAutoConfiguration {
 
     /**
      * Tags spans with the baggage fields listed in Boot's
-     * {@code management.tracing.baggage.tag-fields}, which Boot 4.1.1 reads but never
+     * {@code management.tracing.baggage.tag-fields}, which Boot 4.1.2 reads but never
      * applies with OpenTelemetry (it registers no {@link BaggageTaggingSpanProcessor}):
      * only code that reads the baggage through Micrometer's {@code Tracer} would tag the
      * current span. Backs off when a processor of that type is defined, as a later Boot
