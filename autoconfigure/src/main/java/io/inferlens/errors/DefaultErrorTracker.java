@@ -10,6 +10,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.inferlens.observation.FailureLog;
+import io.inferlens.observation.TraceContextResolver;
 import io.inferlens.privacy.Secrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

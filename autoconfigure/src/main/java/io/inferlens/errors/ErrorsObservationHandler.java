@@ -1,6 +1,8 @@
 package io.inferlens.errors;
 
 import io.inferlens.observation.FailureLog;
+import io.inferlens.observation.InstrumentedOperation;
+import io.inferlens.observation.TraceContextResolver;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import org.apache.commons.logging.Log;

@@ -2,7 +2,7 @@ package io.inferlens.inference;
 
 import java.util.concurrent.TimeUnit;
 
-import io.inferlens.errors.InstrumentedOperation;
+import io.inferlens.observation.InstrumentedOperation;
 import io.inferlens.privacy.Secrets;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;

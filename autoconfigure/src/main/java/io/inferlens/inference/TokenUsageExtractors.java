@@ -2,6 +2,7 @@ package io.inferlens.inference;
 
 import java.util.List;
 
+import io.inferlens.spring.ai.SpringAiTokenUsageExtractor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

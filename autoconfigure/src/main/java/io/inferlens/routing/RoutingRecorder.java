@@ -224,7 +224,7 @@ public class RoutingRecorder {
      * @return what the call returned
      * @throws Throwable what the call threw, unchanged
      */
-    @Nullable Object routeInvocation(Call<?, Throwable> invocation, boolean async) throws Throwable {
+    public @Nullable Object routeInvocation(Call<?, Throwable> invocation, boolean async) throws Throwable {
         if (this.registry.isNoop()) {
             return invocation.call();
         }

@@ -1,10 +1,10 @@
 package io.inferlens.stats;
 
-import io.inferlens.errors.InstrumentedOperation;
 import io.inferlens.inference.InferenceObservationContext;
 import io.inferlens.inference.PriceTable;
 import io.inferlens.inference.TokenUsage;
 import io.inferlens.observation.FailureLog;
+import io.inferlens.observation.InstrumentedOperation;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationView;
@@ -28,15 +28,13 @@ public class StatsObservationHandler implements ObservationHandler<Observation.C
 
     private static final Log logger = LogFactory.getLog(StatsObservationHandler.class);
 
-    private static final boolean SERVER_REQUESTS_PRESENT = isPresent(
-            "org.springframework.http.server.observation.ServerRequestObservationContext")
-            && isPresent("jakarta.servlet.http.HttpServletRequest");
-
     private static final Object START_NANOS = StatsObservationHandler.class.getName() + ".startNanos";
 
     private final RequestStatistics statistics;
 
     private final PriceTable prices;
+
+    private final ServerRequestSource serverRequests;
 
     private final FailureLog failures = new FailureLog(logger,
             "Failed to %s request statistics; the observed call itself is unaffected");
@@ -56,8 +54,20 @@ public class StatsObservationHandler implements ObservationHandler<Observation.C
      * or {@code null} to record no cost
      */
     public StatsObservationHandler(RequestStatistics statistics, @Nullable PriceTable prices) {
+        this(statistics, prices, ServerRequestSource.NONE);
+    }
+
+    /**
+     * Create a handler that also counts the requests the application serves.
+     * @param statistics the statistics to feed
+     * @param prices the prices of models, or {@code null} to record no cost
+     * @param serverRequests what recognizes the observations of served requests
+     */
+    public StatsObservationHandler(RequestStatistics statistics, @Nullable PriceTable prices,
+            ServerRequestSource serverRequests) {
         this.statistics = statistics;
         this.prices = (prices != null) ? prices : PriceTable.EMPTY;
+        this.serverRequests = serverRequests;
     }
 
     @Override
@@ -84,8 +94,8 @@ public class StatsObservationHandler implements ObservationHandler<Observation.C
                 recordOperation(context, operation, duration);
             }
             else if (isServerRequest(context)) {
-                this.statistics.recordHttpRequest(ServerRequests.operation(context), duration,
-                        ServerRequests.failed(context));
+                this.statistics.recordHttpRequest(this.serverRequests.operation(context), duration,
+                        this.serverRequests.failed(context));
             }
         }
         catch (RuntimeException | LinkageError ex) {
@@ -134,18 +144,8 @@ public class StatsObservationHandler implements ObservationHandler<Observation.C
         return context instanceof InstrumentedOperation || isServerRequest(context);
     }
 
-    private static boolean isServerRequest(Observation.Context context) {
-        return SERVER_REQUESTS_PRESENT && ServerRequests.isServerRequest(context);
-    }
-
-    private static boolean isPresent(String className) {
-        try {
-            Class.forName(className, false, StatsObservationHandler.class.getClassLoader());
-            return true;
-        }
-        catch (ClassNotFoundException | LinkageError ex) {
-            return false;
-        }
+    private boolean isServerRequest(Observation.Context context) {
+        return this.serverRequests.isServerRequest(context);
     }
 
 }

@@ -1,6 +1,6 @@
 package io.inferlens.traced;
 
-import io.inferlens.errors.InstrumentedOperation;
+import io.inferlens.observation.InstrumentedOperation;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 

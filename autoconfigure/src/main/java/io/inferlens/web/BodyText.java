@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Inferlens
  */
-final class BodyText {
+public final class BodyText {
 
     private BodyText() {
     }
@@ -23,7 +23,7 @@ final class BodyText {
      * Whether a body of a content type is logged: {@code text/*},
      * {@code application/json} and {@code application/*+json}.
      */
-    static boolean isLoggable(@Nullable String contentType) {
+    public static boolean isLoggable(@Nullable String contentType) {
         if (contentType == null) {
             return false;
         }
@@ -41,7 +41,8 @@ final class BodyText {
      * @param masker the masker
      * @return the text, or {@code null} when there is no body
      */
-    static @Nullable String of(byte[] bytes, int length, String contentType, int limit, RequestLogMasker masker) {
+    public static @Nullable String of(byte[] bytes, int length, String contentType, int limit,
+            RequestLogMasker masker) {
         if (length == 0) {
             return null;
         }
@@ -61,7 +62,7 @@ final class BodyText {
     /**
      * The loggable text of a body captured as characters.
      */
-    static @Nullable String of(CharSequence chars, boolean truncated, String contentType, int limit,
+    public static @Nullable String of(CharSequence chars, boolean truncated, String contentType, int limit,
             RequestLogMasker masker) {
         if (chars.isEmpty()) {
             return null;
@@ -82,7 +83,7 @@ final class BodyText {
         return type.trim().toLowerCase(Locale.ROOT);
     }
 
-    static Charset charset(@Nullable String contentType) {
+    public static Charset charset(@Nullable String contentType) {
         if (contentType != null) {
             int index = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
             if (index >= 0) {

@@ -14,6 +14,13 @@ package io.inferlens.web;
 public final class RequestLogKeys {
 
     /**
+     * Name of the logger of request log lines, whatever the web stack: the name it had
+     * when the servlet filter was in this package, kept so that existing
+     * {@code logging.level.*} settings still apply.
+     */
+    public static final String LOGGER_NAME = "io.inferlens.web.RequestLoggingFilter";
+
+    /**
      * HTTP method, such as {@code GET}.
      */
     public static final String METHOD = "http.request.method";

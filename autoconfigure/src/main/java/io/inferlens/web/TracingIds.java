@@ -12,17 +12,17 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Inferlens
  */
-final class TracingIds {
+public final class TracingIds {
 
     private TracingIds() {
     }
 
-    static @Nullable String traceId(Observation.Context context) {
+    public static @Nullable String traceId(Observation.Context context) {
         TraceContext traceContext = traceContext(context);
         return (traceContext != null) ? nonEmpty(traceContext.traceId()) : null;
     }
 
-    static @Nullable String spanId(Observation.Context context) {
+    public static @Nullable String spanId(Observation.Context context) {
         TraceContext traceContext = traceContext(context);
         return (traceContext != null) ? nonEmpty(traceContext.spanId()) : null;
     }

@@ -1,7 +1,7 @@
 /**
- * Logging of HTTP requests served by a servlet container: one line per request with its
- * route, status, duration, request id and trace, rendered as fields by Boot's structured
- * logging, with credentials masked.
+ * The parts of request logging that are the same on every web stack: request ids, the
+ * keys of the request log line, and the masking of headers, query parameters and bodies.
+ * The servlet filter that writes the line is in {@code io.inferlens.spring.web.servlet}.
  */
 @NullMarked
 package io.inferlens.web;

@@ -6,7 +6,7 @@ package io.inferlens.errors;
  *
  * @author Inferlens
  */
-class ThrowingErrorTracker implements ErrorTracker {
+public class ThrowingErrorTracker implements ErrorTracker {
 
     @Override
     public boolean captureException(Throwable error, ErrorContext context) {

@@ -2,11 +2,12 @@ package io.inferlens.stats;
 
 import java.util.Map;
 
-import io.inferlens.errors.InstrumentedOperation;
 import io.inferlens.inference.InferenceObservationContext;
 import io.inferlens.inference.ModelPrice;
 import io.inferlens.inference.PriceTable;
 import io.inferlens.inference.TokenUsage;
+import io.inferlens.observation.InstrumentedOperation;
+import io.inferlens.spring.web.servlet.ServletServerRequestSource;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,8 @@ class StatsObservationHandlerTests {
 
     StatsObservationHandlerTests() {
         PriceTable prices = new PriceTable(Map.of("sim-small", ModelPrice.of(0.15, 0.6)));
-        this.registry.observationConfig().observationHandler(new StatsObservationHandler(this.statistics, prices));
+        this.registry.observationConfig()
+            .observationHandler(new StatsObservationHandler(this.statistics, prices, new ServletServerRequestSource()));
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
 
 import io.inferlens.annotation.Traced;
+import io.inferlens.spring.aop.TracedMethodInterceptor;
+import io.inferlens.spring.aop.TracedPointcutAdvisor;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

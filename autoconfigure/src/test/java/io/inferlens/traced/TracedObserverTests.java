@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.inferlens.annotation.SpanKind;
 import io.inferlens.annotation.Traced;
+import io.inferlens.spring.aop.TracedMethodInterceptor;
+import io.inferlens.spring.aop.TracedPointcutAdvisor;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;

@@ -3,8 +3,8 @@ package io.inferlens.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.inferlens.inference.TracedInferencePointcutAdvisor;
-import io.inferlens.traced.TracedPointcutAdvisor;
+import io.inferlens.spring.aop.TracedInferencePointcutAdvisor;
+import io.inferlens.spring.aop.TracedPointcutAdvisor;
 import io.micrometer.core.aop.TimedAspect;
 import io.micrometer.observation.aop.ObservedAspect;
 import io.micrometer.tracing.annotation.SpanAspect;

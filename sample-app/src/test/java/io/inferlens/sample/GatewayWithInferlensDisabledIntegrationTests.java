@@ -3,7 +3,7 @@ package io.inferlens.sample;
 import java.util.List;
 import java.util.Map;
 
-import io.inferlens.traced.TracedPointcutAdvisor;
+import io.inferlens.spring.aop.TracedPointcutAdvisor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,11 +1,11 @@
 package io.inferlens.autoconfigure.actuate;
 
-import io.inferlens.actuate.InferlensEndpoint;
 import io.inferlens.autoconfigure.stats.StatsAutoConfiguration;
 import io.inferlens.autoconfigure.traces.TraceStoreAutoConfiguration;
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
 import io.inferlens.errors.RecentErrors;
 import io.inferlens.experiments.Experiments;
+import io.inferlens.spring.actuate.InferlensEndpoint;
 import io.inferlens.stats.RequestStatistics;
 import io.inferlens.traces.TraceStore;
 
@@ -36,7 +36,7 @@ public final class InferlensEndpointAutoConfiguration {
     /**
      * The type of the endpoint bean, by name so that conditions on it need not load it.
      */
-    public static final String ENDPOINT_TYPE = "io.inferlens.actuate.InferlensEndpoint";
+    public static final String ENDPOINT_TYPE = "io.inferlens.spring.actuate.InferlensEndpoint";
 
     @Bean
     @ConditionalOnMissingBean

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.inferlens.actuate.InferlensEndpoint;
 import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
-import io.inferlens.dashboard.DashboardPage;
-import io.inferlens.web.PathObservationPredicate;
+import io.inferlens.spring.actuate.InferlensEndpoint;
+import io.inferlens.spring.dashboard.DashboardPage;
+import io.inferlens.spring.web.servlet.PathObservationPredicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

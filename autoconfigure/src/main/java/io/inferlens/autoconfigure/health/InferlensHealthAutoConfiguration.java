@@ -6,7 +6,7 @@ import java.util.Locale;
 import io.inferlens.autoconfigure.circuitbreaker.CircuitBreakerMetricsAutoConfiguration;
 import io.inferlens.autoconfigure.stats.StatsAutoConfiguration;
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
-import io.inferlens.health.InferlensHealthIndicator;
+import io.inferlens.spring.health.InferlensHealthIndicator;
 import io.inferlens.stats.RequestStatistics;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -3,10 +3,10 @@ package io.inferlens.autoconfigure.routing;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.inferlens.routing.RoutingDecisionExtractor;
 import io.inferlens.routing.RoutingMeterObservationHandler;
-import io.inferlens.routing.RoutingMethodInterceptor;
 import io.inferlens.routing.RoutingObservationConvention;
-import io.inferlens.routing.RoutingPointcutAdvisor;
 import io.inferlens.routing.RoutingRecorder;
+import io.inferlens.spring.aop.RoutingMethodInterceptor;
+import io.inferlens.spring.aop.RoutingPointcutAdvisor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 

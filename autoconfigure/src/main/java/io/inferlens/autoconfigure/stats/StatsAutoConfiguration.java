@@ -4,7 +4,9 @@ import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.inferlens.inference.PriceTable;
+import io.inferlens.spring.web.servlet.ServletServerRequestSource;
 import io.inferlens.stats.RequestStatistics;
+import io.inferlens.stats.ServerRequestSource;
 import io.inferlens.stats.StatsObservationHandler;
 import io.micrometer.observation.ObservationHandler;
 
@@ -15,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -51,8 +54,23 @@ public final class StatsAutoConfiguration {
         @ConditionalOnMissingBean
         @Order(TracedAutoConfiguration.TRACED_OBSERVATION_HANDLER_ORDER)
         StatsObservationHandler inferlensStatsObservationHandler(RequestStatistics statistics,
-                ObjectProvider<PriceTable> priceTable) {
-            return new StatsObservationHandler(statistics, priceTable.getIfUnique());
+                ObjectProvider<PriceTable> priceTable, ObjectProvider<ServerRequestSource> serverRequests) {
+            return new StatsObservationHandler(statistics, priceTable.getIfUnique(),
+                    serverRequests.getIfUnique(() -> ServerRequestSource.NONE));
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = { "org.springframework.http.server.observation.ServerRequestObservationContext",
+            "jakarta.servlet.http.HttpServletRequest" })
+    static class ServletServerRequestsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ServletServerRequestSource inferlensServletServerRequestSource() {
+            return new ServletServerRequestSource();
         }
 
     }

@@ -1,11 +1,11 @@
 package io.inferlens.autoconfigure.traced;
 
+import io.inferlens.spring.aop.TracedMethodInterceptor;
+import io.inferlens.spring.aop.TracedPointcutAdvisor;
 import io.inferlens.traced.SlowCallPolicy;
 import io.inferlens.traced.TracedMeterObservationHandler;
-import io.inferlens.traced.TracedMethodInterceptor;
 import io.inferlens.traced.TracedObservationConvention;
 import io.inferlens.traced.TracedObserver;
-import io.inferlens.traced.TracedPointcutAdvisor;
 import io.inferlens.traced.TracedTracingObservationHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -84,7 +84,7 @@ public final class TracedAutoConfiguration {
         }
 
         @Bean
-        @ConditionalOnMissingBean(value = TracedPointcutAdvisor.class, type = "io.inferlens.traced.TracedAspect")
+        @ConditionalOnMissingBean(value = TracedPointcutAdvisor.class, type = "io.inferlens.spring.aop.TracedAspect")
         @ConditionalOnBean(ObservationRegistry.class)
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static TracedPointcutAdvisor tracedPointcutAdvisor(ObjectProvider<TracedMethodInterceptor> interceptor) {

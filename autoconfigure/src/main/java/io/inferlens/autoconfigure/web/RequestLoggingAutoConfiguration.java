@@ -3,9 +3,9 @@ package io.inferlens.autoconfigure.web;
 import java.util.List;
 
 import io.inferlens.errors.ErrorTracker;
+import io.inferlens.spring.web.RequestLoggingOptions;
+import io.inferlens.spring.web.servlet.RequestLoggingFilter;
 import io.inferlens.web.RequestLogMasker;
-import io.inferlens.web.RequestLoggingFilter;
-import io.inferlens.web.RequestLoggingOptions;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.apache.commons.logging.Log;

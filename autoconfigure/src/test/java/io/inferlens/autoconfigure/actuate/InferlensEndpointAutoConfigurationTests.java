@@ -1,8 +1,8 @@
 package io.inferlens.autoconfigure.actuate;
 
-import io.inferlens.actuate.InferlensEndpoint;
 import io.inferlens.autoconfigure.stats.StatsAutoConfiguration;
 import io.inferlens.autoconfigure.traces.TraceStoreAutoConfiguration;
+import io.inferlens.spring.actuate.InferlensEndpoint;
 import io.inferlens.stats.RequestStatistics;
 import io.inferlens.traces.TraceStore;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.inferlens.autoconfigure.dashboard;
 
 import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
-import io.inferlens.dashboard.DashboardPage;
-import io.inferlens.web.PathObservationPredicate;
+import io.inferlens.spring.dashboard.DashboardPage;
+import io.inferlens.spring.web.servlet.PathObservationPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -1,10 +1,10 @@
 package io.inferlens.autoconfigure.errors;
 
-import io.inferlens.annotation.Traced;
-import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.inferlens.annotation.Traced;
+import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.inferlens.errors.CapturedError;
 import io.inferlens.errors.DefaultErrorTracker;
 import io.inferlens.errors.ErrorClassifier;
@@ -12,13 +12,13 @@ import io.inferlens.errors.ErrorContext;
 import io.inferlens.errors.ErrorFingerprints;
 import io.inferlens.errors.ErrorReporter;
 import io.inferlens.errors.ErrorTracker;
-import io.inferlens.errors.MvcErrorCapture;
+import io.inferlens.errors.ErrorsObservationHandler;
 import io.inferlens.errors.RecentErrors;
 import io.inferlens.errors.Severity;
-import io.inferlens.errors.TraceContextResolver;
-import io.inferlens.errors.TracerTraceContextResolver;
-import io.inferlens.errors.ErrorsObservationHandler;
-import io.inferlens.errors.InstrumentedOperation;
+import io.inferlens.observation.InstrumentedOperation;
+import io.inferlens.observation.TraceContextResolver;
+import io.inferlens.spring.web.servlet.MvcErrorCapture;
+import io.inferlens.tracing.TracerTraceContextResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;

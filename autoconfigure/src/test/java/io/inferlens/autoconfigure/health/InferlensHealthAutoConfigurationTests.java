@@ -2,7 +2,7 @@ package io.inferlens.autoconfigure.health;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
 import io.inferlens.circuitbreaker.CircuitBreakerState;
-import io.inferlens.health.InferlensHealthIndicator;
+import io.inferlens.spring.health.InferlensHealthIndicator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -2,12 +2,12 @@ package io.inferlens.autoconfigure.traced;
 
 import java.time.Duration;
 
+import io.inferlens.spring.aop.TracedAspect;
+import io.inferlens.spring.aop.TracedMethodInterceptor;
+import io.inferlens.spring.aop.TracedPointcutAdvisor;
 import io.inferlens.traced.SlowCallPolicy;
-import io.inferlens.traced.TracedAspect;
 import io.inferlens.traced.TracedMeterObservationHandler;
-import io.inferlens.traced.TracedMethodInterceptor;
 import io.inferlens.traced.TracedObserver;
-import io.inferlens.traced.TracedPointcutAdvisor;
 import io.inferlens.traced.TracedTracingObservationHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,8 +1,0 @@
-/**
- * Actuator support: the {@code inferlens} endpoint, reading the statistics, trace store,
- * error store, experiments and circuit breakers as JSON.
- */
-@NullMarked
-package io.inferlens.actuate;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,527 @@
+package io.inferlens.spring.web.servlet;
+
+import java.io.IOException;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import io.inferlens.errors.ErrorContext;
+import io.inferlens.errors.ErrorTracker;
+import io.inferlens.observation.FailureLog;
+import io.inferlens.privacy.Secrets;
+import io.inferlens.spring.web.RequestLoggingOptions;
+import io.inferlens.web.BodyText;
+import io.inferlens.web.RequestIds;
+import io.inferlens.web.RequestLogKeys;
+import io.inferlens.web.RequestLogMasker;
+import io.inferlens.web.TracingIds;
+import io.micrometer.common.KeyValue;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
+
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+import org.springframework.web.util.ContentCachingRequestWrapper;
+
+/**
+ * Writes one log line per HTTP request: method, path, route, status, duration, request
+ * id, trace and span ids, and optionally the client address, query, chosen headers and
+ * bodies, with credentials masked. The fields are SLF4J key-value pairs (see
+ * {@link RequestLogKeys}), which Boot's structured logging writes as JSON fields; the
+ * message itself is a readable line for plain-text logs, such as
+ * {@code GET /v1/chat/completions 200 12.3 ms route=/v1/chat/completions request_id=...
+ * trace_id=... span_id=...}.
+ * <p>
+ * The request id comes from the request id header when it is {@link RequestIds#isSafe
+ * safe}, and is otherwise generated. Before the rest of the chain runs it is echoed in
+ * the response header, put in the MDC under {@value RequestLogKeys#MDC_REQUEST_ID} and
+ * added to the server observation as the high-cardinality key
+ * {@value RequestLogKeys#REQUEST_ID}, so that it is also an attribute of the span. Trace
+ * and span ids come from that observation's span (the filter must therefore run inside
+ * Spring's {@link ServerHttpObservationFilter}), else from the MDC's {@code traceId} and
+ * {@code spanId}.
+ * <p>
+ * A line is written at INFO, or at WARN for a request slower than the threshold (those
+ * are logged whatever their status); requests with a lower status than the minimum, and
+ * excluded paths, are not logged. An exception that propagates out of the chain is logged
+ * as status 500 with its type, handed to the {@link ErrorTracker} if there is one, and
+ * rethrown unchanged. An asynchronous request is logged once, when it completes. Nothing
+ * that goes wrong in logging fails the request: it is reported by a {@link FailureLog}
+ * and the request goes on.
+ *
+ * @author Inferlens
+ */
+public class RequestLoggingFilter extends OncePerRequestFilter {
+
+    /**
+     * Request attribute holding the request id.
+     */
+    public static final String REQUEST_ID_ATTRIBUTE = RequestLoggingFilter.class.getName() + ".requestId";
+
+    /**
+     * Name of the operation in the {@link ErrorContext} of exceptions that propagate out
+     * of the chain.
+     */
+    public static final String ERROR_OPERATION = "http.server.requests";
+
+    /**
+     * {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}, spelled out so that the
+     * filter does not need Spring MVC.
+     */
+    private static final String BEST_MATCHING_PATTERN_ATTRIBUTE = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
+    private static final boolean TRACING_PRESENT = ClassUtils.isPresent(
+            "io.micrometer.tracing.handler.TracingObservationHandler", RequestLoggingFilter.class.getClassLoader());
+
+    private static final int MAX_EXCEPTION_MESSAGE_LENGTH = 256;
+
+    private static final Logger requestLog = LoggerFactory.getLogger(RequestLogKeys.LOGGER_NAME);
+
+    private final FailureLog failures = new FailureLog(LogFactory.getLog(RequestLogKeys.LOGGER_NAME),
+            "Failed to log a request: %s");
+
+    private final RequestLoggingOptions options;
+
+    private final Supplier<@Nullable ErrorTracker> errorTracker;
+
+    /**
+     * Create a filter with no error tracker.
+     * @param options what to log
+     */
+    public RequestLoggingFilter(RequestLoggingOptions options) {
+        this(options, () -> null);
+    }
+
+    /**
+     * Create a filter.
+     * @param options what to log
+     * @param errorTracker the error tracker of exceptions that propagate out of the
+     * chain, looked up when one does; it may supply {@code null}
+     */
+    public RequestLoggingFilter(RequestLoggingOptions options, Supplier<@Nullable ErrorTracker> errorTracker) {
+        this.options = options;
+        this.errorTracker = errorTracker;
+    }
+
+    /**
+     * The options of this filter.
+     * @return the options
+     */
+    public RequestLoggingOptions getOptions() {
+        return this.options;
+    }
+
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        // Async dispatches only get the request id in their MDC; nothing is logged twice.
+        return false;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        try {
+            String uri = request.getRequestURI();
+            String contextPath = request.getContextPath();
+            String path = (!contextPath.isEmpty() && uri.startsWith(contextPath)) ? uri.substring(contextPath.length())
+                    : uri;
+            return this.options.isExcluded(path);
+        }
+        catch (RuntimeException ex) {
+            this.failures.log("matching excluded paths", ex);
+            return false;
+        }
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (isAsyncDispatch(request)) {
+            continueAsync(request, response, chain);
+            return;
+        }
+        Exchange exchange = start(request, response);
+        HttpServletRequest loggedRequest = exchange.request;
+        HttpServletResponse loggedResponse = (exchange.capturedResponse != null) ? exchange.capturedResponse : response;
+        Throwable failure = null;
+        try {
+            chain.doFilter(loggedRequest, loggedResponse);
+        }
+        catch (Throwable ex) {
+            failure = ex;
+            throw ex;
+        }
+        finally {
+            try {
+                if (failure == null && loggedRequest.isAsyncStarted()) {
+                    loggedRequest.getAsyncContext().addListener(new CompletionListener(exchange));
+                }
+                else {
+                    finish(exchange, failure, true);
+                }
+            }
+            catch (RuntimeException ex) {
+                this.failures.log(describe(request), ex);
+            }
+            finally {
+                MDC.remove(RequestLogKeys.MDC_REQUEST_ID);
+            }
+        }
+    }
+
+    private Exchange start(HttpServletRequest request, HttpServletResponse response) {
+        long startNanos = System.nanoTime();
+        String requestId;
+        try {
+            requestId = RequestIds.resolve(request.getHeaders(this.options.getRequestIdHeader()));
+        }
+        catch (RuntimeException ex) {
+            this.failures.log("reading the request id header of " + describe(request), ex);
+            requestId = RequestIds.generate();
+        }
+        Exchange exchange = new Exchange(startNanos, requestId, request, response);
+        try {
+            response.setHeader(this.options.getRequestIdHeader(), requestId);
+            request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+            MDC.put(RequestLogKeys.MDC_REQUEST_ID, requestId);
+            ServerRequestObservationContext observation = ServerHttpObservationFilter.findObservationContext(request)
+                .orElse(null);
+            if (observation != null) {
+                observation.addHighCardinalityKeyValue(KeyValue.of(RequestLogKeys.REQUEST_ID, requestId));
+                if (TRACING_PRESENT) {
+                    exchange.traceId = TracingIds.traceId(observation);
+                    exchange.spanId = TracingIds.spanId(observation);
+                }
+            }
+            if (exchange.traceId == null) {
+                exchange.traceId = MDC.get("traceId");
+                exchange.spanId = MDC.get("spanId");
+            }
+            if (this.options.isIncludeRequestBody()) {
+                // One byte more than logged, to know that the body was longer.
+                exchange.request = new ContentCachingRequestWrapper(request, this.options.getMaxBodySize() + 1);
+            }
+            if (this.options.isIncludeResponseBody()) {
+                exchange.capturedResponse = new BodyCapturingResponseWrapper(response, this.options.getMaxBodySize());
+            }
+        }
+        catch (RuntimeException ex) {
+            this.failures.log("starting " + describe(request), ex);
+        }
+        return exchange;
+    }
+
+    private void continueAsync(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Object requestId = request.getAttribute(REQUEST_ID_ATTRIBUTE);
+        if (!(requestId instanceof String id)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        MDC.put(RequestLogKeys.MDC_REQUEST_ID, id);
+        try {
+            chain.doFilter(request, response);
+        }
+        finally {
+            MDC.remove(RequestLogKeys.MDC_REQUEST_ID);
+        }
+    }
+
+    /**
+     * Log a request that has ended and report an exception that propagated out of it.
+     * @param exchange the request
+     * @param error an exception it ended with, or {@code null}
+     * @param propagated whether the exception propagated out of the chain (status 500,
+     * reported to the error tracker), rather than ending an asynchronous request
+     */
+    private void finish(Exchange exchange, @Nullable Throwable error, boolean propagated) {
+        long nanos = System.nanoTime() - exchange.startNanos;
+        Throwable cause = (error != null) ? unwrap(error) : null;
+        int status = (cause != null && propagated) ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR
+                : exchange.response.getStatus();
+        String route = route(exchange.request);
+        if (cause != null && propagated) {
+            captureException(exchange, cause, route);
+        }
+        try {
+            log(exchange, status, nanos, route, cause);
+        }
+        catch (RuntimeException ex) {
+            this.failures.log(describe(exchange.request), ex);
+        }
+    }
+
+    private void log(Exchange exchange, int status, long nanos, @Nullable String route, @Nullable Throwable error) {
+        boolean slow = nanos > this.options.getSlowThresholdNanos();
+        if (status < this.options.getMinStatus() && !slow) {
+            return;
+        }
+        Level level = slow ? Level.WARN : Level.INFO;
+        if (!requestLog.isEnabledForLevel(level)) {
+            return;
+        }
+        HttpServletRequest request = exchange.request;
+        LoggingEventBuilder event = requestLog.atLevel(level);
+        StringBuilder message = new StringBuilder(160);
+        String method = request.getMethod();
+        String path = request.getRequestURI();
+        message.append(method).append(' ').append(path);
+        event.addKeyValue(RequestLogKeys.METHOD, method).addKeyValue(RequestLogKeys.PATH, path);
+        String query = this.options.isIncludeQuery() ? request.getQueryString() : null;
+        if (query != null) {
+            String masked = this.options.getMasker().maskQuery(query);
+            message.append('?').append(masked);
+            event.addKeyValue(RequestLogKeys.QUERY, masked);
+        }
+        long tenths = (nanos + 50_000) / 100_000;
+        message.append(' ')
+            .append(status)
+            .append(' ')
+            .append(tenths / 10)
+            .append('.')
+            .append(tenths % 10)
+            .append(" ms");
+        event.addKeyValue(RequestLogKeys.STATUS, status)
+            .addKeyValue(RequestLogKeys.DURATION, nanos)
+            .addKeyValue(RequestLogKeys.DURATION_MS, tenths / 10.0);
+        if (slow) {
+            message.append(" slow");
+            event.addKeyValue(RequestLogKeys.SLOW, true);
+        }
+        if (route != null) {
+            message.append(" route=").append(route);
+            event.addKeyValue(RequestLogKeys.ROUTE, route);
+        }
+        message.append(" request_id=").append(exchange.requestId);
+        event.addKeyValue(RequestLogKeys.REQUEST_ID, exchange.requestId);
+        if (exchange.traceId != null) {
+            message.append(" trace_id=").append(exchange.traceId);
+            event.addKeyValue(RequestLogKeys.TRACE_ID, exchange.traceId);
+        }
+        if (exchange.spanId != null) {
+            message.append(" span_id=").append(exchange.spanId);
+            event.addKeyValue(RequestLogKeys.SPAN_ID, exchange.spanId);
+        }
+        if (this.options.isIncludeClientAddress()) {
+            String address = request.getRemoteAddr();
+            if (address != null) {
+                message.append(" client=").append(address);
+                event.addKeyValue(RequestLogKeys.CLIENT_ADDRESS, address);
+            }
+        }
+        if (error != null) {
+            message.append(" exception=").append(error.getClass().getName());
+            event.addKeyValue(RequestLogKeys.EXCEPTION_TYPE, error.getClass().getName());
+            String errorMessage = error.getMessage();
+            if (errorMessage != null) {
+                event.addKeyValue(RequestLogKeys.EXCEPTION_MESSAGE,
+                        Secrets.truncate(Secrets.mask(errorMessage), MAX_EXCEPTION_MESSAGE_LENGTH));
+            }
+        }
+        addHeaders(request, event, message);
+        addBodies(exchange, event, message);
+        event.setMessage(message.toString()).log();
+    }
+
+    private void addHeaders(HttpServletRequest request, LoggingEventBuilder event, StringBuilder message) {
+        for (Map.Entry<String, String> header : this.options.getIncludedHeaders().entrySet()) {
+            try {
+                Enumeration<String> values = request.getHeaders(header.getKey());
+                if (values == null || !values.hasMoreElements()) {
+                    continue;
+                }
+                StringBuilder joined = new StringBuilder(values.nextElement());
+                while (values.hasMoreElements()) {
+                    joined.append(", ").append(values.nextElement());
+                }
+                String value = this.options.getMasker().maskHeader(header.getKey(), joined.toString());
+                event.addKeyValue(header.getValue(), value);
+                if (this.options.isDetailsInMessage()) {
+                    message.append(' ').append(header.getKey()).append('=');
+                    appendEscaped(message, value);
+                }
+            }
+            catch (RuntimeException ex) {
+                this.failures.log("reading header " + header.getKey() + " of " + describe(request), ex);
+            }
+        }
+    }
+
+    private void addBodies(Exchange exchange, LoggingEventBuilder event, StringBuilder message) {
+        RequestLogMasker masker = this.options.getMasker();
+        if (exchange.request instanceof ContentCachingRequestWrapper cached) {
+            String contentType = cached.getContentType();
+            if (BodyText.isLoggable(contentType)) {
+                byte[] bytes = cached.getContentAsByteArray();
+                String body = BodyText.of(bytes, bytes.length, contentType, this.options.getMaxBodySize(), masker);
+                addBody(RequestLogKeys.REQUEST_BODY, " request_body=", body, event, message);
+            }
+        }
+        if (exchange.capturedResponse != null) {
+            addBody(RequestLogKeys.RESPONSE_BODY, " response_body=", exchange.capturedResponse.bodyText(masker), event,
+                    message);
+        }
+    }
+
+    private void addBody(String key, String label, @Nullable String body, LoggingEventBuilder event,
+            StringBuilder message) {
+        if (body == null) {
+            return;
+        }
+        event.addKeyValue(key, body);
+        if (this.options.isDetailsInMessage()) {
+            message.append(label);
+            appendEscaped(message, body);
+        }
+    }
+
+    private void captureException(Exchange exchange, Throwable cause, @Nullable String route) {
+        try {
+            ErrorTracker tracker = this.errorTracker.get();
+            if (tracker == null) {
+                return;
+            }
+            ErrorContext context = ErrorContext.of(ERROR_OPERATION).withTrace(exchange.traceId, exchange.spanId);
+            if (route != null) {
+                context = context.with("http.route", route);
+            }
+            tracker.captureException(cause, context.with(RequestLogKeys.REQUEST_ID, exchange.requestId));
+        }
+        catch (RuntimeException ex) {
+            this.failures.log("capturing the exception of " + describe(exchange.request), ex);
+        }
+    }
+
+    private static @Nullable String route(HttpServletRequest request) {
+        ServerRequestObservationContext observation = ServerHttpObservationFilter.findObservationContext(request)
+            .orElse(null);
+        String route = (observation != null) ? observation.getPathPattern() : null;
+        if (route == null && request.getAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
+            route = pattern;
+        }
+        return route;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof ServletException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * Append a value to a plain-text message with line breaks escaped, so that a header
+     * or body cannot forge log lines.
+     */
+    private static void appendEscaped(StringBuilder message, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\n') {
+                message.append("\\n");
+            }
+            else if (c == '\r') {
+                message.append("\\r");
+            }
+            else {
+                message.append(c);
+            }
+        }
+    }
+
+    private static String describe(HttpServletRequest request) {
+        return request.getMethod() + " " + request.getRequestURI();
+    }
+
+    /**
+     * One request, from its first dispatch to its end.
+     */
+    private static final class Exchange {
+
+        final long startNanos;
+
+        final String requestId;
+
+        HttpServletRequest request;
+
+        final HttpServletResponse response;
+
+        @Nullable BodyCapturingResponseWrapper capturedResponse;
+
+        @Nullable String traceId;
+
+        @Nullable String spanId;
+
+        Exchange(long startNanos, String requestId, HttpServletRequest request, HttpServletResponse response) {
+            this.startNanos = startNanos;
+            this.requestId = requestId;
+            this.request = request;
+            this.response = response;
+        }
+
+    }
+
+    /**
+     * Logs an asynchronous request once, when it completes.
+     */
+    private final class CompletionListener implements AsyncListener {
+
+        private final Exchange exchange;
+
+        private final AtomicBoolean logged = new AtomicBoolean();
+
+        private volatile @Nullable Throwable error;
+
+        CompletionListener(Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            if (!this.logged.compareAndSet(false, true)) {
+                return;
+            }
+            MDC.put(RequestLogKeys.MDC_REQUEST_ID, this.exchange.requestId);
+            try {
+                finish(this.exchange, this.error, false);
+            }
+            catch (RuntimeException ex) {
+                RequestLoggingFilter.this.failures.log(describe(this.exchange.request), ex);
+            }
+            finally {
+                MDC.remove(RequestLogKeys.MDC_REQUEST_ID);
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // Spring MVC turns a timeout into a response; the line is written on
+            // completion.
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            this.error = event.getThrowable();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+
+    }
+
+}

@@ -1,0 +1,62 @@
+package io.inferlens.tracing;
+
+import io.inferlens.observation.TraceContextResolver;
+import io.micrometer.observation.Observation;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds trace and span ids with Micrometer Tracing: an observation's own span, which
+ * outlives its scope, or the tracer's current span.
+ *
+ * @author Inferlens
+ */
+public class TracerTraceContextResolver implements TraceContextResolver {
+
+    private final Tracer tracer;
+
+    /**
+     * Create a resolver.
+     * @param tracer the tracer
+     */
+    public TracerTraceContextResolver(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public @Nullable TraceIds current() {
+        return ids(this.tracer.currentSpan());
+    }
+
+    @Override
+    public @Nullable TraceIds of(Observation.Context context) {
+        TracingObservationHandler.TracingContext tracingContext = context
+            .get(TracingObservationHandler.TracingContext.class);
+        TraceIds ids = (tracingContext != null) ? ids(tracingContext.getSpan()) : null;
+        return (ids != null) ? ids : current();
+    }
+
+    private static @Nullable TraceIds ids(@Nullable Span span) {
+        if (span == null) {
+            return null;
+        }
+        // an unsampled span still has ids, which correlate logs; a no-op one has none
+        TraceContext context = span.context();
+        String traceId = context.traceId();
+        return (traceId != null && !traceId.isEmpty() && !isZeros(traceId)) ? new TraceIds(traceId, context.spanId())
+                : null;
+    }
+
+    private static boolean isZeros(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+}

@@ -1,0 +1,103 @@
+package io.inferlens.spring.web.servlet;
+
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.inferlens.spring.web.RequestLoggingOptions;
+import io.inferlens.web.RequestLogKeys;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The filter loaded by a class loader from which Micrometer Tracing is really absent
+ * (unlike a {@code FilteredClassLoader}, which only hides classes from conditions): it
+ * still logs, takes trace ids from the MDC and tags the server observation.
+ *
+ * @author Inferlens
+ */
+class RequestLoggingWithoutTracingTests {
+
+    @Test
+    void filterLogsWithoutMicrometerTracing() throws Exception {
+        try (URLClassLoader loader = classPathWithout("micrometer-tracing")) {
+            assertThatExceptionOfType(ClassNotFoundException.class)
+                .isThrownBy(() -> loader.loadClass("io.micrometer.tracing.handler.TracingObservationHandler"));
+            Class<?> probe = loader.loadClass(FilterProbe.class.getName());
+            assertThat(probe.getClassLoader()).isSameAs(loader);
+            @SuppressWarnings("unchecked")
+            Supplier<String> instance = (Supplier<String>) probe.getConstructor().newInstance();
+            assertThat(instance.get()).isEqualTo("req-1 tagged=true | GET /models 200 ms request_id=req-1"
+                    + " trace_id=trace-from-mdc span_id=span-from-mdc");
+        }
+    }
+
+    private static URLClassLoader classPathWithout(String jarPrefix) throws MalformedURLException {
+        List<URL> urls = new ArrayList<>();
+        boolean excluded = false;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            File file = new File(entry);
+            if (file.getName().startsWith(jarPrefix) && file.getName().endsWith(".jar")) {
+                excluded = true;
+            }
+            else {
+                urls.add(file.toURI().toURL());
+            }
+        }
+        assertThat(excluded).as("a %s jar on the class path", jarPrefix).isTrue();
+        return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    }
+
+    public static class FilterProbe implements Supplier<String> {
+
+        @Override
+        public String get() {
+            Logger logger = (Logger) LoggerFactory.getLogger(RequestLogKeys.LOGGER_NAME);
+            ListAppender<ILoggingEvent> appender = new ListAppender<>();
+            appender.start();
+            logger.addAppender(appender);
+            MockHttpServletRequest request = new MockHttpServletRequest("GET", "/models");
+            request.addHeader("X-Request-Id", "req-1");
+            MockHttpServletResponse response = new MockHttpServletResponse();
+            ServerRequestObservationContext observation = new ServerRequestObservationContext(request, response);
+            request.setAttribute(ServerHttpObservationFilter.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE, observation);
+            MDC.put("traceId", "trace-from-mdc");
+            MDC.put("spanId", "span-from-mdc");
+            try {
+                new RequestLoggingFilter(RequestLoggingOptions.builder().build()).doFilter(request, response,
+                        (req, res) -> {
+                        });
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+            finally {
+                MDC.clear();
+                logger.detachAppender(appender);
+            }
+            boolean tagged = observation.getHighCardinalityKeyValue("http.request.id") != null;
+            String message = appender.list.get(appender.list.size() - 1)
+                .getFormattedMessage()
+                .replaceAll(" [0-9.]+ ms", " ms");
+            return response.getHeader("X-Request-Id") + " tagged=" + tagged + " | " + message;
+        }
+
+    }
+
+}
