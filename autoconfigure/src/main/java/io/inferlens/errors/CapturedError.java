@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param severity its severity: {@link Severity#ERROR} for exceptions
  * @param type the exception's class name, or {@code message} for a captured message
  * @param errorType the low-cardinality type the {@link ErrorClassifier} gave it, the
- * {@code error_type} tag of {@code inferlens.errors}
+ * {@code error.type} tag of {@code inferlens.errors}
  * @param message the message, secrets masked and cut to the configured length
  * @param fingerprint what groups occurrences of the same error: the exception's class and
  * its top application frame, or the message's text

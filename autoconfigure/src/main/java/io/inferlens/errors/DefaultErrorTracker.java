@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.inferlens.observation.ErrorTypes;
 import io.inferlens.observation.FailureLog;
 import io.inferlens.observation.TraceContextResolver;
 import io.inferlens.privacy.Secrets;
@@ -24,7 +25,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * The default {@link ErrorTracker}. For each error captured for the first time it:
  * <ul>
  * <li>counts it in {@code inferlens.errors} (Prometheus {@code inferlens_errors_total}),
- * tagged {@code error_type} and {@code operation}, when there is a meter registry;</li>
+ * tagged {@code error.type} (the exception's class name by default) and
+ * {@code operation}, when there is a meter registry;</li>
  * <li>logs it, at ERROR for an exception, on the logger {@code io.inferlens.errors}, with
  * the trace and span ids, the fingerprint and the masked message as key-value pairs, so
  * that structured logging renders them as fields;</li>
@@ -221,7 +223,7 @@ public class DefaultErrorTracker implements ErrorTracker {
             this.failures.log("ErrorClassifier " + this.classifier.getClass().getName()
                     + " failed; the exception's class name is used as error type", ex);
         }
-        return ErrorClassifier.simpleClassName(error);
+        return ErrorTypes.of(error);
     }
 
     private String mask(String text) {
@@ -238,7 +240,7 @@ public class DefaultErrorTracker implements ErrorTracker {
         if (counter == null) {
             counter = Counter.builder(METER_NAME)
                 .description("Errors seen by Inferlens' instrumentation, by type and operation")
-                .tag("error_type", key.errorType())
+                .tag(ErrorTypes.KEY, key.errorType())
                 .tag("operation", key.operation())
                 .register(registry);
             if (this.counters.size() < MAX_CACHED_COUNTERS) {
@@ -295,7 +297,7 @@ public class DefaultErrorTracker implements ErrorTracker {
 
         private @Nullable MeterRegistry registry;
 
-        private ErrorClassifier classifier = ErrorClassifier.SIMPLE_CLASS_NAME;
+        private ErrorClassifier classifier = ErrorClassifier.DEFAULT;
 
         private List<ErrorReporter> reporters = List.of();
 

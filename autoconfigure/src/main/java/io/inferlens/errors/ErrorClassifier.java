@@ -1,11 +1,13 @@
 package io.inferlens.errors;
 
+import io.inferlens.observation.ErrorTypes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps an exception to a low-cardinality error type: the {@code error_type} tag of
- * {@code inferlens.errors}. A bean of this type replaces the default, which is the
- * exception's simple class name.
+ * Maps an exception to a low-cardinality error type: the {@code error.type} tag of
+ * {@code inferlens.errors} (Prometheus {@code error_type}). A bean of this type replaces
+ * the default, which is the exception's fully qualified class name, the value of
+ * {@code error.type} on every span and series Inferlens records.
  *
  * @author Inferlens
  */
@@ -13,8 +15,14 @@ import org.jspecify.annotations.Nullable;
 public interface ErrorClassifier {
 
     /**
-     * The default classifier: the simple name of the exception's class, or its full name
-     * for an anonymous class.
+     * The default classifier: the fully qualified name of the exception's class, as
+     * {@link ErrorTypes#of} gives it everywhere.
+     */
+    ErrorClassifier DEFAULT = ErrorTypes::of;
+
+    /**
+     * A classifier of shorter names: the simple name of the exception's class, or its
+     * full name for an anonymous class.
      */
     ErrorClassifier SIMPLE_CLASS_NAME = ErrorClassifier::simpleClassName;
 

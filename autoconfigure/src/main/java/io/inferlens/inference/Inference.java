@@ -2,6 +2,7 @@ package io.inferlens.inference;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.inferlens.observation.ObservationTemplate;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +37,14 @@ public final class Inference implements AutoCloseable {
      * @return the scope, to close on the same thread
      */
     public Scope openScope() {
-        return (this.observation != null) ? this.recorder.openScope(this.observation) : Scope.NOOP;
+        Observation observation = this.observation;
+        if (observation == null) {
+            return Scope.NOOP;
+        }
+        ObservationTemplate template = this.recorder.template();
+        Observation.Scope enclosing = template.currentScope();
+        Observation.Scope scope = template.openScope(observation, enclosing);
+        return () -> template.closeScope(scope, enclosing);
     }
 
     /**
@@ -76,11 +84,12 @@ public final class Inference implements AutoCloseable {
      * @return this call
      */
     public Inference chunk(@Nullable Object chunk) {
-        this.context.setStreaming(true);
-        this.context.firstChunk();
-        TokenUsage usage = this.recorder.extract(chunk);
-        if (usage != null) {
-            this.context.setUsage(usage.orElse(this.context.getUsage()));
+        if (chunk != null) {
+            this.recorder.results().onElement(this.context, chunk);
+        }
+        else {
+            this.context.setStreaming(true);
+            this.context.firstChunk();
         }
         return this;
     }
@@ -92,11 +101,7 @@ public final class Inference implements AutoCloseable {
      * @return this call
      */
     public Inference result(@Nullable Object result) {
-        TokenUsage usage = this.recorder.extract(result);
-        if (usage != null) {
-            this.context.setUsage(usage.orElse(this.context.getUsage()));
-        }
-        this.context.setContent(null, this.recorder.capture(result));
+        this.recorder.results().onValue(this.context, result);
         return this;
     }
 
@@ -117,7 +122,7 @@ public final class Inference implements AutoCloseable {
      */
     public Inference error(Throwable error) {
         if (this.observation != null) {
-            this.recorder.error(this.observation, error);
+            this.recorder.template().error(this.observation, error);
         }
         return this;
     }
@@ -127,7 +132,7 @@ public final class Inference implements AutoCloseable {
      */
     public void stop() {
         if (this.observation != null && this.stopped.compareAndSet(false, true)) {
-            this.recorder.stop(this.observation);
+            this.recorder.template().stop(this.observation);
         }
     }
 

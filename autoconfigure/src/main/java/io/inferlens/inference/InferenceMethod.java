@@ -5,16 +5,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.inferlens.annotation.ConversationId;
 import io.inferlens.annotation.InferenceModel;
 import io.inferlens.annotation.TracedInference;
+import io.inferlens.observation.ResultKind;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.util.ClassUtils;
 
 /**
  * What Inferlens knows of one {@link TracedInference @TracedInference} method, resolved
@@ -35,8 +32,6 @@ public final class InferenceMethod {
             throw new IllegalStateException(ex);
         }
     }
-
-    private static final boolean REACTOR_PRESENT = isPresent("reactor.core.publisher.Flux");
 
     private final String operation;
 
@@ -63,22 +58,17 @@ public final class InferenceMethod {
     }
 
     /**
-     * Resolve the metadata of a method, looking for the annotation on the method and on
-     * the methods it overrides or implements.
-     * @param method the method
-     * @param targetClass the class it is invoked on
-     * @return the metadata, or {@code null} if the method is not annotated
-     * @throws IllegalStateException if the annotation is invalid
+     * Create the metadata of a method from its annotation. The arguments naming the model
+     * and the conversation are looked for on the parameters of both methods given, so
+     * that an interface's method and its implementation resolve alike.
+     * @param annotation the annotation found for the method
+     * @param specific the implementation's method
+     * @param method the method as invoked, which may be an interface's
+     * @return the metadata
+     * @throws IllegalStateException if the annotation is invalid: a blank operation, or
+     * {@code @InferenceModel} or {@code @ConversationId} on more than one parameter
      */
-    public static @Nullable InferenceMethod resolve(Method method, @Nullable Class<?> targetClass) {
-        Method specific = (targetClass != null) ? ClassUtils.getMostSpecificMethod(method, targetClass) : method;
-        TracedInference annotation = AnnotatedElementUtils.findMergedAnnotation(specific, TracedInference.class);
-        if (annotation == null && specific != method) {
-            annotation = AnnotatedElementUtils.findMergedAnnotation(method, TracedInference.class);
-        }
-        if (annotation == null) {
-            return null;
-        }
+    public static InferenceMethod of(TracedInference annotation, Method specific, Method method) {
         String name = method.getDeclaringClass().getName() + "." + method.getName();
         if (annotation.operation().isBlank()) {
             throw new IllegalStateException("@TracedInference on " + name + " has a blank operation");
@@ -87,7 +77,7 @@ public final class InferenceMethod {
         int conversationIdArgument = argument(specific, method, ConversationId.class, name);
         return new InferenceMethod(annotation.operation().trim(), blankToNull(annotation.provider()),
                 blankToNull(annotation.model()), modelArgument, conversationIdArgument,
-                resultKind(method.getReturnType()));
+                ResultKind.of(method.getReturnType()));
     }
 
     private static int argument(Method specific, Method method, Class<? extends Annotation> type, String name) {
@@ -109,19 +99,11 @@ public final class InferenceMethod {
         return found;
     }
 
-    private static ResultKind resultKind(Class<?> returnType) {
-        if (CompletionStage.class.isAssignableFrom(returnType)) {
-            return ResultKind.COMPLETION_STAGE;
-        }
-        if (REACTOR_PRESENT && ReactorTypes.isReactive(returnType)) {
-            return ResultKind.REACTOR;
-        }
-        return ResultKind.PLAIN;
-    }
-
     InferenceObservationContext newContext(@Nullable Object[] arguments, String defaultProvider) {
         InferenceObservationContext context = new InferenceObservationContext(this.operation,
-                (this.provider != null) ? this.provider : defaultProvider, requestModel(arguments));
+                (this.provider != null) ? this.provider : defaultProvider, requestModel(arguments),
+                InferenceRecord.Source.ANNOTATION);
+        context.setStreaming(this.resultKind == ResultKind.FLUX);
         if (this.conversationIdArgument >= 0) {
             Object conversationId = arguments[this.conversationIdArgument];
             context.setConversationId((conversationId != null) ? conversationId.toString() : null);
@@ -194,48 +176,6 @@ public final class InferenceMethod {
 
     private static @Nullable String blankToNull(String value) {
         return value.isBlank() ? null : value.trim();
-    }
-
-    private static boolean isPresent(String className) {
-        try {
-            Class.forName(className, false, InferenceMethod.class.getClassLoader());
-            return true;
-        }
-        catch (ClassNotFoundException | LinkageError ex) {
-            return false;
-        }
-    }
-
-    /**
-     * How the result of a method completes.
-     */
-    public enum ResultKind {
-
-        /**
-         * The call is complete when the method returns.
-         */
-        PLAIN,
-
-        /**
-         * The call is complete when the returned {@link CompletionStage} completes.
-         */
-        COMPLETION_STAGE,
-
-        /**
-         * The call is complete when the returned Reactor {@code Mono} or {@code Flux}
-         * terminates; a {@code Flux} is a stream of chunks.
-         */
-        REACTOR
-
-    }
-
-    private static final class ReactorTypes {
-
-        static boolean isReactive(Class<?> type) {
-            return reactor.core.publisher.Flux.class.isAssignableFrom(type)
-                    || reactor.core.publisher.Mono.class.isAssignableFrom(type);
-        }
-
     }
 
 }

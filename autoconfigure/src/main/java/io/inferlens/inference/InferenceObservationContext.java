@@ -2,9 +2,9 @@ package io.inferlens.inference;
 
 import java.util.concurrent.TimeUnit;
 
-import io.inferlens.observation.InstrumentedOperation;
+import io.inferlens.observation.ErrorTypes;
+import io.inferlens.observation.InstrumentedContext;
 import io.inferlens.privacy.Secrets;
-import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Inferlens
  */
-public class InferenceObservationContext extends Observation.Context implements InstrumentedOperation {
+public class InferenceObservationContext extends InstrumentedContext {
 
     /**
      * Name of the observation.
@@ -41,9 +41,9 @@ public class InferenceObservationContext extends Observation.Context implements 
 
     private volatile @Nullable String outputContent;
 
-    private long startNanos;
+    private final InferenceRecord.Source source;
 
-    private @Nullable Object tracingContext;
+    private volatile boolean cancelled;
 
     /**
      * Create a context.
@@ -52,10 +52,52 @@ public class InferenceObservationContext extends Observation.Context implements 
      * @param requestModel the model asked, or {@code null}
      */
     public InferenceObservationContext(String operation, String provider, @Nullable String requestModel) {
+        this(operation, provider, requestModel, InferenceRecord.Source.RECORDER);
+    }
+
+    /**
+     * Create a context.
+     * @param operation the operation name ({@code gen_ai.operation.name})
+     * @param provider the provider name ({@code gen_ai.provider.name})
+     * @param requestModel the model asked, or {@code null}
+     * @param source where the call is observed
+     */
+    public InferenceObservationContext(String operation, String provider, @Nullable String requestModel,
+            InferenceRecord.Source source) {
         this.operation = operation;
         this.provider = provider;
         this.requestModel = modelName(requestModel);
+        this.source = source;
         setName(NAME);
+    }
+
+    /**
+     * Where the call is observed.
+     * @return the source
+     */
+    public InferenceRecord.Source getSource() {
+        return this.source;
+    }
+
+    /**
+     * Whether the caller cancelled the call (unsubscribed from its stream) before it
+     * ended.
+     * @return whether it was cancelled
+     */
+    public boolean isCancelled() {
+        return this.cancelled;
+    }
+
+    void setCancelled(boolean cancelled) {
+        this.cancelled = cancelled;
+    }
+
+    /**
+     * Nanoseconds since the call started, measured from the creation of this context.
+     * @return the elapsed time
+     */
+    public long getElapsedNanos() {
+        return System.nanoTime() - this.createdNanos;
     }
 
     @Override
@@ -197,28 +239,12 @@ public class InferenceObservationContext extends Observation.Context implements 
     }
 
     /**
-     * Class of the error the call ended with: the exception's fully qualified name.
+     * The {@code error.type} of the call: the fully qualified class name of the exception
+     * it ended with.
      * @return the error type, or {@code null} if the call succeeded
      */
     public @Nullable String getErrorType() {
-        Throwable error = getError();
-        return (error != null) ? error.getClass().getName() : null;
-    }
-
-    long getStartNanos() {
-        return this.startNanos;
-    }
-
-    void setStartNanos(long startNanos) {
-        this.startNanos = startNanos;
-    }
-
-    @Nullable Object getTracingContext() {
-        return this.tracingContext;
-    }
-
-    void setTracingContext(Object tracingContext) {
-        this.tracingContext = tracingContext;
+        return ErrorTypes.ofNullable(getError());
     }
 
     private static @Nullable String blankToNull(@Nullable String value) {

@@ -1,10 +1,12 @@
 package io.inferlens.inference;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionStage;
 
 import io.inferlens.observation.FailureLog;
-import io.inferlens.observation.GuardedObservations;
+import io.inferlens.observation.ObservationTemplate;
+import io.inferlens.observation.ObservedCall;
+import io.inferlens.observation.ResultKind;
+import io.inferlens.observation.ResultListener;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -12,9 +14,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Observes calls to generative AI models: the programmatic equivalent of
- * {@link io.inferlens.annotation.TracedInference @TracedInference}, which it also serves.
- * <pre class="code">
+ * Observes calls to generative AI models through the {@link ObservationTemplate}: the
+ * programmatic equivalent of {@link io.inferlens.annotation.TracedInference
+ * &#64;TracedInference}, which it also serves. <pre class="code">
  * String answer = recorder.observe("chat", "openai", "gpt-4o", () -&gt; client.chat(request));
  *
  * try (Inference inference = recorder.start("chat", "openai", "gpt-4o");
@@ -31,8 +33,6 @@ public class InferenceRecorder {
 
     private static final Log logger = LogFactory.getLog(InferenceRecorder.class);
 
-    private final ObservationRegistry registry;
-
     private final @Nullable InferenceObservationConvention convention;
 
     private final TokenUsageExtractors extractors;
@@ -43,7 +43,9 @@ public class InferenceRecorder {
 
     private final CacheMetrics cacheMetrics;
 
-    private final GuardedObservations guarded;
+    private final ObservationTemplate template;
+
+    private final ResultListener<InferenceObservationContext> results = new Results();
 
     /**
      * Create a recorder.
@@ -57,8 +59,7 @@ public class InferenceRecorder {
     public InferenceRecorder(ObservationRegistry registry, @Nullable InferenceObservationConvention convention,
             TokenUsageExtractors extractors, ContentCapture contentCapture, String defaultProvider,
             CacheMetrics cacheMetrics) {
-        this.registry = registry;
-        this.guarded = new GuardedObservations(registry,
+        this.template = new ObservationTemplate(registry,
                 new FailureLog(logger, "Failed to %s the observation of a model call; the call itself is unaffected"));
         this.convention = convention;
         this.extractors = extractors;
@@ -76,8 +77,8 @@ public class InferenceRecorder {
      * @return the call
      */
     public Inference start(String operation, @Nullable String provider, @Nullable String model) {
-        InferenceObservationContext context = new InferenceObservationContext(operation,
-                (provider != null && !provider.isBlank()) ? provider : this.defaultProvider, model);
+        InferenceObservationContext context = new InferenceObservationContext(operation, provider(provider), model,
+                InferenceRecord.Source.RECORDER);
         return new Inference(this, start(context), context);
     }
 
@@ -94,19 +95,9 @@ public class InferenceRecorder {
      */
     public <T> T observe(String operation, @Nullable String provider, @Nullable String model, Callable<T> call)
             throws Exception {
-        Inference inference = start(operation, provider, model);
-        try (Inference.Scope scope = inference.openScope()) {
-            T result = call.call();
-            inference.result(result);
-            return result;
-        }
-        catch (Exception | Error ex) {
-            inference.error(ex);
-            throw ex;
-        }
-        finally {
-            inference.stop();
-        }
+        InferenceObservationContext context = new InferenceObservationContext(operation, provider(provider), model,
+                InferenceRecord.Source.RECORDER);
+        return this.template.observe(start(context), context, ResultKind.PLAIN, call::call, this.results);
     }
 
     /**
@@ -128,7 +119,7 @@ public class InferenceRecorder {
             this.cacheMetrics.record(hit);
         }
         catch (RuntimeException ex) {
-            this.guarded.failed("count a cache lookup for", ex);
+            this.template.failed("count a cache lookup for", ex);
         }
     }
 
@@ -136,117 +127,57 @@ public class InferenceRecorder {
      * Observe one call of a {@code @TracedInference} method.
      * @param method the method's metadata
      * @param arguments the call's arguments
-     * @param invocation the call
+     * @param call the call
      * @return what the method returned, a Reactor type wrapped to be observed until it
      * terminates
      * @throws Throwable what the method threw, unchanged
      */
-    public @Nullable Object observe(InferenceMethod method, @Nullable Object[] arguments, Invocation invocation)
-            throws Throwable {
-        Inference inference;
+    public @Nullable Object observe(InferenceMethod method, @Nullable Object[] arguments,
+            ObservedCall<?, Throwable> call) throws Throwable {
+        InferenceObservationContext context;
         try {
-            InferenceObservationContext context = method.newContext(arguments, this.defaultProvider);
-            inference = new Inference(this, start(context), context);
+            context = method.newContext(arguments, this.defaultProvider);
         }
         catch (RuntimeException | LinkageError ex) {
-            this.guarded.failed("start", ex);
-            return invocation.proceed();
+            this.template.failed("start", ex);
+            return call.call();
         }
-        if (this.contentCapture.isEnabled()) {
+        Observation observation = start(context);
+        if (observation != null && this.contentCapture.isEnabled()) {
             try {
-                inference.input(method.input(arguments));
+                context.setContent(capture(method.input(arguments)), null);
             }
             catch (RuntimeException ex) {
                 // an argument's toString() may throw; the observation is started and
                 // must still be stopped, so the call goes on observed
-                this.guarded.failed("capture the input of", ex);
+                this.template.failed("capture the input of", ex);
             }
         }
-        Object result;
-        try (Inference.Scope scope = inference.openScope()) {
-            result = invocation.proceed();
-        }
-        catch (Throwable ex) {
-            inference.error(ex);
-            inference.stop();
-            throw ex;
-        }
-        return completed(method, inference, result);
+        return this.template.observe(observation, context, method.getResultKind(), call, this.results);
     }
 
-    private @Nullable Object completed(InferenceMethod method, Inference inference, @Nullable Object result) {
-        try {
-            switch (method.getResultKind()) {
-                case COMPLETION_STAGE:
-                    if (result instanceof CompletionStage<?> stage) {
-                        stage.whenComplete((value, error) -> {
-                            try {
-                                if (error != null) {
-                                    inference.error(GuardedObservations.unwrap(error));
-                                }
-                                else {
-                                    inference.result(value);
-                                }
-                            }
-                            finally {
-                                inference.stop();
-                            }
-                        });
-                        return result;
-                    }
-                    break;
-                case REACTOR:
-                    if (result != null) {
-                        return ReactorInference.observe(result, inference);
-                    }
-                    break;
-                default:
-                    inference.result(result);
-            }
-        }
-        catch (RuntimeException | LinkageError ex) {
-            this.guarded.failed("observe the result of", ex);
-        }
-        inference.stop();
-        return result;
+    private String provider(@Nullable String provider) {
+        return (provider != null && !provider.isBlank()) ? provider : this.defaultProvider;
     }
 
     private @Nullable Observation start(InferenceObservationContext context) {
-        try {
-            Observation observation = Observation.createNotStarted(this.convention,
-                    DefaultInferenceObservationConvention.INSTANCE, () -> context, this.registry);
-            if (observation.isNoop()) {
-                return null;
-            }
-            // Observation applies the convention's contextual name only on stop: name the
-            // span now, so that samplers and handlers see its name from the start
-            InferenceObservationConvention convention = (this.convention != null) ? this.convention
-                    : DefaultInferenceObservationConvention.INSTANCE;
-            observation.contextualName(convention.getContextualName(context));
-            return observation.start();
+        return this.template.start(InferenceObservationDocumentation.INFERENCE, this.convention,
+                DefaultInferenceObservationConvention.INSTANCE, context);
+    }
+
+    ObservationTemplate template() {
+        return this.template;
+    }
+
+    ResultListener<InferenceObservationContext> results() {
+        return this.results;
+    }
+
+    void usage(InferenceObservationContext context, @Nullable Object result) {
+        TokenUsage usage = this.extractors.extract(result);
+        if (usage != null) {
+            context.setUsage(usage.orElse(context.getUsage()));
         }
-        catch (RuntimeException | LinkageError ex) {
-            this.guarded.failed("start", ex);
-            return null;
-        }
-    }
-
-    Inference.Scope openScope(Observation observation) {
-        Observation.Scope enclosing = this.guarded.currentScope();
-        Observation.Scope scope = this.guarded.openScope(observation, enclosing);
-        return () -> this.guarded.closeScope(scope, enclosing);
-    }
-
-    void error(Observation observation, Throwable error) {
-        this.guarded.error(observation, error);
-    }
-
-    void stop(Observation observation) {
-        this.guarded.stop(observation);
-    }
-
-    @Nullable TokenUsage extract(@Nullable Object result) {
-        return this.extractors.extract(result);
     }
 
     @Nullable String capture(@Nullable Object content) {
@@ -255,23 +186,35 @@ public class InferenceRecorder {
         }
         catch (RuntimeException | LinkageError ex) {
             // the content's toString() is the caller's code and may throw
-            this.guarded.failed("capture the content of", ex);
+            this.template.failed("capture the content of", ex);
             return null;
         }
     }
 
     /**
-     * The call being observed.
+     * What a model call's result says: the usage, read by the extractors, of the response
+     * or of each chunk of a stream, and the response's text when content capture is
+     * enabled.
      */
-    @FunctionalInterface
-    public interface Invocation {
+    private final class Results implements ResultListener<InferenceObservationContext> {
 
-        /**
-         * Make the call.
-         * @return what the method returned
-         * @throws Throwable what the method threw
-         */
-        @Nullable Object proceed() throws Throwable;
+        @Override
+        public void onValue(InferenceObservationContext context, @Nullable Object value) {
+            usage(context, value);
+            context.setContent(null, capture(value));
+        }
+
+        @Override
+        public void onElement(InferenceObservationContext context, Object element) {
+            context.setStreaming(true);
+            context.firstChunk();
+            usage(context, element);
+        }
+
+        @Override
+        public void onCancel(InferenceObservationContext context) {
+            context.setCancelled(true);
+        }
 
     }
 

@@ -3,22 +3,20 @@ package io.inferlens.inference;
 import java.util.List;
 
 import io.inferlens.inference.InferenceObservationDocumentation.HighCardinalityKeyNames;
-import io.micrometer.common.KeyValue;
-import io.micrometer.observation.Observation;
+import io.inferlens.tracing.InstrumentedTracingObservationHandler;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.handler.TracingObservationHandler;
 
 /**
- * {@link TracingObservationHandler} for model calls. It starts a {@code CLIENT} span with
- * its name, so that samplers see it, and ends it with the GenAI attributes typed as the
- * semantic conventions say: token counts as integers, finish reasons as a string array,
- * {@code gen_ai.request.stream} as a boolean and the time to first chunk as a double. A
- * span that is not recorded is ended without computing its attributes.
+ * Tracing handler for model calls: a {@code CLIENT} span started with its name, so that
+ * samplers see it, and ended with the GenAI attributes typed as the semantic conventions
+ * say: token counts as integers, finish reasons as a string array,
+ * {@code gen_ai.request.stream} as a boolean and the time to first chunk as a double.
  *
  * @author Inferlens
  */
-public class InferenceTracingObservationHandler implements TracingObservationHandler<InferenceObservationContext> {
+public class InferenceTracingObservationHandler
+        extends InstrumentedTracingObservationHandler<InferenceObservationContext> {
 
     private static final String INPUT_TOKENS = HighCardinalityKeyNames.USAGE_INPUT_TOKENS.asString();
 
@@ -33,48 +31,21 @@ public class InferenceTracingObservationHandler implements TracingObservationHan
 
     private static final String TIME_TO_FIRST_CHUNK = HighCardinalityKeyNames.RESPONSE_TIME_TO_FIRST_CHUNK.asString();
 
-    private final Tracer tracer;
-
     /**
      * Create a handler that starts spans with the given tracer.
      * @param tracer the tracer
      */
     public InferenceTracingObservationHandler(Tracer tracer) {
-        this.tracer = tracer;
+        super(tracer, InferenceObservationContext.class);
     }
 
     @Override
-    public void onStart(InferenceObservationContext context) {
-        Span.Builder builder = this.tracer.spanBuilder().name(getSpanName(context)).kind(Span.Kind.CLIENT);
-        Span parent = getParentSpan(context);
-        if (parent != null) {
-            builder.setParent(parent.context());
-        }
-        getTracingContext(context).setSpan(builder.start());
+    protected Span.Kind spanKind(InferenceObservationContext context) {
+        return Span.Kind.CLIENT;
     }
 
     @Override
-    public void onStop(InferenceObservationContext context) {
-        Span span = getRequiredSpan(context);
-        if (!span.isNoop()) {
-            span.name(getSpanName(context));
-            tagSpan(context, span);
-            tagUsage(context, span);
-        }
-        endSpan(context, span);
-    }
-
-    @Override
-    public void tagSpan(InferenceObservationContext context, Span span) {
-        for (KeyValue keyValue : context.getLowCardinalityKeyValues()) {
-            span.tag(keyValue.getKey(), keyValue.getValue());
-        }
-        for (KeyValue keyValue : context.getHighCardinalityKeyValues()) {
-            span.tag(keyValue.getKey(), keyValue.getValue());
-        }
-    }
-
-    private static void tagUsage(InferenceObservationContext context, Span span) {
+    protected void tagRecordedSpan(InferenceObservationContext context, Span span) {
         TokenUsage usage = context.getUsage();
         if (usage.inputTokens() >= 0) {
             span.tag(INPUT_TOKENS, usage.inputTokens());
@@ -96,27 +67,6 @@ public class InferenceTracingObservationHandler implements TracingObservationHan
                 span.tag(TIME_TO_FIRST_CHUNK, timeToFirstChunk);
             }
         }
-    }
-
-    @Override
-    public TracingContext getTracingContext(InferenceObservationContext context) {
-        Object cached = context.getTracingContext();
-        if (cached != null) {
-            return (TracingContext) cached;
-        }
-        TracingContext tracingContext = TracingObservationHandler.super.getTracingContext(context);
-        context.setTracingContext(tracingContext);
-        return tracingContext;
-    }
-
-    @Override
-    public boolean supportsContext(Observation.Context context) {
-        return context instanceof InferenceObservationContext;
-    }
-
-    @Override
-    public Tracer getTracer() {
-        return this.tracer;
     }
 
 }

@@ -58,21 +58,15 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
      * @param level the lowest level kept
      */
     public InMemoryTraceLogStore(int maxTraces, int maxEventsPerTrace, int maxMessageLength, LogLevel level) {
-        requireAtLeastOne(maxTraces, "maxTraces");
-        requireAtLeastOne(maxEventsPerTrace, "maxEventsPerTrace");
-        requireAtLeastOne(maxMessageLength, "maxMessageLength");
+        TraceBuffers.requireAtLeastOne(maxTraces, "maxTraces");
+        TraceBuffers.requireAtLeastOne(maxEventsPerTrace, "maxEventsPerTrace");
+        TraceBuffers.requireAtLeastOne(maxMessageLength, "maxMessageLength");
         this.maxEventsPerTrace = maxEventsPerTrace;
         this.maxMessageLength = maxMessageLength;
         this.level = level;
         this.traces = new TraceBuffers<>(maxTraces, (traceId) -> new TraceBuffer(traceId,
                 Math.min(INITIAL_CAPACITY, maxEventsPerTrace), maxEventsPerTrace));
         this.adder = (buffer, event) -> buffer.add(event, this.traces, this.droppedEvents);
-    }
-
-    private static void requireAtLeastOne(int value, String name) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
-        }
     }
 
     @Override
@@ -251,7 +245,7 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
             maskedKeyValues = new LinkedHashMap<>();
             for (Map.Entry<String, String> entry : keyValues.entrySet()) {
                 String key = Secrets.mask(entry.getKey());
-                String value = maskValue(entry.getKey(), entry.getValue());
+                String value = Secrets.maskValue(entry.getKey(), entry.getValue());
                 keyValuesMasked |= key != entry.getKey() || value != entry.getValue();
                 maskedKeyValues.put(key, value);
             }
@@ -261,17 +255,6 @@ public final class InMemoryTraceLogStore implements TraceLogStore {
         }
         return new TraceLogEvent(event.timestamp(), event.level(), event.loggerName(), event.threadName(), message,
                 event.traceId(), event.spanId(), event.throwableClass(), maskedThrowableMessage, maskedKeyValues);
-    }
-
-    private static String maskValue(String key, String value) {
-        // A pair such as api_key -> sk-... is masked as the text "api_key=sk-..." would
-        // be.
-        String pair = key + "=" + value;
-        String masked = Secrets.mask(pair);
-        if (masked == pair) {
-            return value;
-        }
-        return (masked.startsWith(key + "=")) ? masked.substring(key.length() + 1) : Secrets.MASK;
     }
 
     private record Sequenced(long sequence, TraceLogEvent event) {

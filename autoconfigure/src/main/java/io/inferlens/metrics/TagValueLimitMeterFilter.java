@@ -45,7 +45,8 @@ public final class TagValueLimitMeterFilter implements MeterFilter {
      * Tag keys limited by default: those whose values come from callers.
      */
     public static final Set<String> DEFAULT_LIMITED_TAG_KEYS = Set.of("gen_ai.request.model", "gen_ai.response.model",
-            "gen_ai.provider.name", "model", "provider", "target", "experiment", "variant", "model_type", "name");
+            "gen_ai.provider.name", "model", "provider", "target", "experiment", "variant", "model_type", "name",
+            "stage");
 
     private static final String[] METER_NAME_PREFIXES = { "inferlens.", "gen_ai." };
 

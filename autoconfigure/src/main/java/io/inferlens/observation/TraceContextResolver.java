@@ -41,8 +41,18 @@ public interface TraceContextResolver {
      *
      * @param traceId the trace id
      * @param spanId the span id, or {@code null}
+     * @param sampled whether the span is sampled: recorded and exported
      */
-    record TraceIds(String traceId, @Nullable String spanId) {
+    record TraceIds(String traceId, @Nullable String spanId, boolean sampled) {
+
+        /**
+         * Ids of a sampled span.
+         * @param traceId the trace id
+         * @param spanId the span id, or {@code null}
+         */
+        public TraceIds(String traceId, @Nullable String spanId) {
+            this(traceId, spanId, true);
+        }
 
     }
 

@@ -138,6 +138,23 @@ public final class Secrets {
     }
 
     /**
+     * Mask the value of a key-value pair (an attribute, a log key-value) as the text
+     * {@code key=value} would be masked, so that a pair such as {@code api_key -> abc} is
+     * masked by the key's name as well as by the value's shape.
+     * @param key the key
+     * @param value the value
+     * @return the value, the same instance when nothing was masked
+     */
+    public static String maskValue(String key, String value) {
+        String pair = key + "=" + value;
+        String masked = mask(pair);
+        if (masked == pair) {
+            return value;
+        }
+        return (masked.startsWith(key + "=")) ? masked.substring(key.length() + 1) : MASK;
+    }
+
+    /**
      * Cut a text to a maximum length, an ellipsis included, without splitting a surrogate
      * pair.
      * @param text the text

@@ -2,6 +2,7 @@ package io.inferlens.routing;
 
 import java.util.Arrays;
 
+import io.inferlens.observation.ErrorTypes;
 import io.inferlens.routing.RoutingObservationDocumentation.HighCardinalityKeyNames;
 import io.inferlens.routing.RoutingObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValue;
@@ -9,17 +10,15 @@ import io.micrometer.common.KeyValues;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Default {@link RoutingObservationConvention}: the stage's span name as contextual name,
- * the keys of {@link RoutingObservationDocumentation} as key-values, the decision of a
- * routing call among them once recorded.
+ * Default {@link RoutingObservationConvention}: the stage's name as contextual name, and
+ * the keys of {@link RoutingObservationDocumentation}: {@code error.type} of a failed
+ * call or stage; the {@code stage} of a stage, with its {@code batch_size_range} or
+ * {@code model_type}; the decision of a routing call once recorded, the batch size of
+ * feature engineering and the circuit breaker checked as span attributes.
  *
  * @author Inferlens
  */
 public class DefaultRoutingObservationConvention implements RoutingObservationConvention {
-
-    private static final KeyValues SUCCESS = KeyValues.of(LowCardinalityKeyNames.STATUS.withValue("success"));
-
-    private static final KeyValues FAILURE = KeyValues.of(LowCardinalityKeyNames.STATUS.withValue("failure"));
 
     private static final KeyValues[] BATCH_SIZE_RANGES = batchSizeRanges();
 
@@ -49,29 +48,39 @@ public class DefaultRoutingObservationConvention implements RoutingObservationCo
 
     @Override
     public String getContextualName(RoutingObservationContext context) {
-        return context.getStage().getSpanName();
+        return context.getStage().getName();
     }
 
     @Override
     public KeyValues getLowCardinalityKeyValues(RoutingObservationContext context) {
-        return switch (context.getStage()) {
-            case REQUEST -> (context.getError() != null) ? FAILURE : SUCCESS;
-            case FEATURE_ENGINEERING -> BATCH_SIZE_RANGES[BatchSizeRange.of(context.getBatchSize()).ordinal()];
-            case MODEL_INFERENCE -> keyValue(LowCardinalityKeyNames.MODEL_TYPE, context.getModelType());
-            case CIRCUIT_BREAKER_CHECK ->
-                keyValue(LowCardinalityKeyNames.CIRCUIT_BREAKER, context.getCircuitBreakerName());
-            case UNCERTAINTY_ESTIMATION -> KeyValues.empty();
-        };
+        RoutingStage stage = context.getStage();
+        KeyValues keyValues = stage.getStageKeyValue();
+        if (stage == RoutingStage.FEATURE_ENGINEERING) {
+            keyValues = BATCH_SIZE_RANGES[BatchSizeRange.of(context.getBatchSize()).ordinal()];
+        }
+        else if (stage == RoutingStage.MODEL_INFERENCE) {
+            String modelType = context.getModelType();
+            keyValues = keyValues
+                .and(LowCardinalityKeyNames.MODEL_TYPE.withValue((modelType != null) ? modelType : "unknown"));
+        }
+        Throwable error = context.getError();
+        return (error != null) ? keyValues.and(ErrorTypes.KEY, ErrorTypes.of(error)) : keyValues;
     }
 
     @Override
     public KeyValues getHighCardinalityKeyValues(RoutingObservationContext context) {
-        return switch (context.getStage()) {
-            case REQUEST -> decision(context.getDecision());
-            case FEATURE_ENGINEERING ->
-                KeyValues.of(HighCardinalityKeyNames.BATCH_SIZE.withValue(Integer.toString(context.getBatchSize())));
-            default -> KeyValues.empty();
-        };
+        RoutingStage stage = context.getStage();
+        if (stage == RoutingStage.REQUEST) {
+            return decision(context.getDecision());
+        }
+        if (stage == RoutingStage.FEATURE_ENGINEERING) {
+            return KeyValues.of(HighCardinalityKeyNames.BATCH_SIZE.withValue(Integer.toString(context.getBatchSize())));
+        }
+        String circuitBreaker = context.getCircuitBreakerName();
+        if (stage == RoutingStage.CIRCUIT_BREAKER_CHECK && circuitBreaker != null) {
+            return KeyValues.of(HighCardinalityKeyNames.CIRCUIT_BREAKER.withValue(circuitBreaker));
+        }
+        return KeyValues.empty();
     }
 
     private static KeyValues decision(@Nullable RoutingDecision decision) {
@@ -94,16 +103,12 @@ public class DefaultRoutingObservationConvention implements RoutingObservationCo
         return KeyValues.of(Arrays.copyOf(keyValues, count));
     }
 
-    private static KeyValues keyValue(LowCardinalityKeyNames key, @Nullable String value) {
-        return (value != null) ? KeyValues.of(key.withValue(value)) : KeyValues.empty();
-    }
-
     private static KeyValues[] batchSizeRanges() {
         BatchSizeRange[] ranges = BatchSizeRange.values();
         KeyValues[] keyValues = new KeyValues[ranges.length];
         for (BatchSizeRange range : ranges) {
-            keyValues[range.ordinal()] = KeyValues
-                .of(LowCardinalityKeyNames.BATCH_SIZE_RANGE.withValue(range.getValue()));
+            keyValues[range.ordinal()] = KeyValues.of(LowCardinalityKeyNames.STAGE.withValue("feature_engineering"),
+                    LowCardinalityKeyNames.BATCH_SIZE_RANGE.withValue(range.getValue()));
         }
         return keyValues;
     }

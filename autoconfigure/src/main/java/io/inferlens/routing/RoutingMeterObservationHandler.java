@@ -1,36 +1,40 @@
 package io.inferlens.routing;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
+import io.inferlens.metrics.MeterCache;
+import io.inferlens.metrics.ObservationTags;
+import io.micrometer.common.KeyValues;
+import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@link MeterObservationHandler} for routing calls and their stages. It supports every
  * {@link RoutingObservationContext}, so that it is the only meter handler asked about
- * them (Boot's default handler then creates no timer of its own), and records:
+ * them (Boot's default handler then creates no timer of its own). Every meter is tagged
+ * with the observation's low-cardinality key-values, as its convention made them
+ * ({@code error.type}, and for stages {@code stage} and the stage's own keys), and
+ * records:
  * <ul>
- * <li>{@value #REQUESTS} ({@code status}: {@code success}, or {@code failure} when the
- * call threw) and the histogram {@value #LATENCY} for each routing call;</li>
- * <li>for the decision of a successful call: {@value #DECISIONS}, the histograms
- * {@value #CONFIDENCE} and {@value #UNCERTAINTY}, in percent with buckets of 10 to 100
- * (all by {@code target}), and {@value #CANDIDATES}, incremented by the number of
- * candidates (by {@code batch_size_range});</li>
- * <li>the histograms {@value #FEATURE_ENGINEERING_DURATION} (by {@code batch_size_range})
- * and {@value #MODEL_INFERENCE_DURATION} (by {@code model_type}).</li>
+ * <li>{@value #REQUESTS} and the histogram {@value #LATENCY} for each routing call;</li>
+ * <li>for the decision of a successful call, also tagged with its {@code target}:
+ * {@value #DECISIONS} and the histograms {@value #CONFIDENCE} and {@value #UNCERTAINTY},
+ * in percent with buckets of 10 to 100; and {@value #CANDIDATES}, incremented by the
+ * number of candidates, tagged with its {@code batch_size_range};</li>
+ * <li>the histograms {@value #FEATURE_ENGINEERING_DURATION} and
+ * {@value #MODEL_INFERENCE_DURATION} for the built-in stages of those names, and
+ * {@value #STAGE_DURATION} for the others, the application's own stages among them.</li>
  * </ul>
  * Histograms have fixed buckets, so that Prometheus gets {@code _bucket} series. Meters
- * are registered on first use and cached, up to {@value #MAX_CACHED_METERS} per family.
+ * are registered on first use and cached.
  *
  * @author Inferlens
  */
@@ -82,10 +86,20 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
     public static final String MODEL_INFERENCE_DURATION = "inferlens.model_inference.duration";
 
     /**
-     * Meters cached per family; past this, meters are looked up in the registry on each
-     * call, so that unbounded tag values cannot grow the cache.
+     * Timer of the other stages, by {@code stage} (Prometheus
+     * {@code inferlens_routing_stage_duration_seconds}).
      */
-    static final int MAX_CACHED_METERS = 1024;
+    public static final String STAGE_DURATION = "inferlens.routing.stage.duration";
+
+    /**
+     * Key of the target of a decision on the decision meters.
+     */
+    public static final String TARGET = "target";
+
+    /**
+     * Key of the range of the number of candidates on the candidates counter.
+     */
+    public static final String BATCH_SIZE_RANGE = "batch_size_range";
 
     private static final Duration[] DURATION_BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
@@ -100,27 +114,20 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
      */
     private static final double[] PERCENT_BUCKETS = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
 
-    private static final String SUCCESS = "success";
-
-    private static final String FAILURE = "failure";
-
-    private static final String UNKNOWN_MODEL_TYPE = "unknown";
+    private static final KeyName[] REQUEST_KEYS = RoutingObservationDocumentation.ROUTING_REQUEST
+        .getLowCardinalityKeyNames();
 
     private final MeterRegistry registry;
 
     private final Clock clock;
 
-    private final MeterCache<String, Counter> requests;
+    private final MeterCache<KeyValues, RequestMeters> requests;
 
-    private final MeterCache<String, Timer> latency;
+    private final MeterCache<TargetKey, TargetMeters> targets;
 
-    private final MeterCache<String, TargetMeters> targets;
+    private final MeterCache<RangeKey, Counter> candidates;
 
-    private final MeterCache<BatchSizeRange, Counter> candidates;
-
-    private final MeterCache<BatchSizeRange, Timer> featureEngineering;
-
-    private final MeterCache<String, Timer> modelInference;
+    private final MeterCache<StageKey, Timer> stages;
 
     /**
      * Create a handler that registers its meters in the given registry.
@@ -129,30 +136,18 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
     public RoutingMeterObservationHandler(MeterRegistry registry) {
         this.registry = registry;
         this.clock = registry.config().clock();
-        this.requests = new MeterCache<>((status) -> Counter.builder(REQUESTS)
-            .description("Routing calls, by status: success, or failure when the call threw")
-            .baseUnit("requests")
-            .tag("status", status)
-            .register(this.registry));
-        this.latency = new MeterCache<>((name) -> Timer.builder(LATENCY)
-            .description("Duration of routing calls")
-            .serviceLevelObjectives(DURATION_BUCKETS)
-            .register(this.registry));
+        this.requests = new MeterCache<>(this::requestMeters);
         this.targets = new MeterCache<>(this::targetMeters);
-        this.candidates = new MeterCache<>((range) -> Counter.builder(CANDIDATES)
+        this.candidates = new MeterCache<>((key) -> Counter.builder(CANDIDATES)
             .description("Candidates scored by routing decisions, by range of their number per decision")
             .baseUnit("candidates")
-            .tag("batch_size_range", range.getValue())
+            .tags(ObservationTags.of(key.keyValues(), REQUEST_KEYS))
+            .tag(BATCH_SIZE_RANGE, key.range().getValue())
             .register(this.registry));
-        this.featureEngineering = new MeterCache<>((range) -> Timer.builder(FEATURE_ENGINEERING_DURATION)
-            .description("Duration of the feature engineering of routing calls, by range of batch size")
+        this.stages = new MeterCache<>((key) -> Timer.builder(key.meterName())
+            .description(description(key.meterName()))
             .serviceLevelObjectives(DURATION_BUCKETS)
-            .tag("batch_size_range", range.getValue())
-            .register(this.registry));
-        this.modelInference = new MeterCache<>((modelType) -> Timer.builder(MODEL_INFERENCE_DURATION)
-            .description("Duration of the scoring of routing calls by a candidate model, by model type")
-            .serviceLevelObjectives(DURATION_BUCKETS)
-            .tag("model_type", modelType)
+            .tags(ObservationTags.of(key.keyValues(), key.documentation().getLowCardinalityKeyNames()))
             .register(this.registry));
     }
 
@@ -163,17 +158,21 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
 
     @Override
     public void onStop(RoutingObservationContext context) {
-        switch (context.getStage()) {
-            case REQUEST -> onRequestStop(context);
-            case FEATURE_ENGINEERING ->
-                record(this.featureEngineering.get(BatchSizeRange.of(context.getBatchSize())), context);
-            case MODEL_INFERENCE -> record(this.modelInference.get(modelType(context)), context);
-            default -> {
-                // Spans only: no meter is asked for uncertainty estimation and circuit
-                // breaker checks, and supporting them keeps the default handler's timers
-                // away.
+        long duration = this.clock.monotonicTime() - context.getStartNanos();
+        RoutingStage stage = context.getStage();
+        KeyValues keyValues = context.getLowCardinalityKeyValues();
+        if (stage.isRequest()) {
+            RequestMeters meters = this.requests.get(keyValues);
+            meters.requests().increment();
+            meters.latency().record(duration, TimeUnit.NANOSECONDS);
+            RoutingDecision decision = context.getDecision();
+            if (decision != null && context.getError() == null) {
+                recordDecision(keyValues, decision);
             }
+            return;
         }
+        this.stages.get(new StageKey(meterName(stage), stage.getDocumentation(), keyValues))
+            .record(duration, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -181,19 +180,10 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
         return context instanceof RoutingObservationContext;
     }
 
-    private void onRequestStop(RoutingObservationContext context) {
-        boolean failed = context.getError() != null;
-        this.requests.get(failed ? FAILURE : SUCCESS).increment();
-        record(this.latency.get(LATENCY), context);
-        RoutingDecision decision = context.getDecision();
-        if (decision != null && !failed) {
-            recordDecision(decision);
-        }
-    }
-
-    private void recordDecision(RoutingDecision decision) {
+    private void recordDecision(KeyValues keyValues, RoutingDecision decision) {
         String target = decision.target();
-        TargetMeters meters = this.targets.get((target != null) ? target : RoutingRecorder.UNKNOWN_TARGET);
+        TargetMeters meters = this.targets
+            .get(new TargetKey(keyValues, (target != null) ? target : RoutingRecorder.UNKNOWN_TARGET));
         meters.decisions().increment();
         // Invalid values were replaced by NaN when the decision was recorded.
         if (!Double.isNaN(decision.confidence())) {
@@ -204,8 +194,28 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
         }
         int count = decision.candidateCount();
         if (count > 0) {
-            this.candidates.get(BatchSizeRange.of(count)).increment(count);
+            this.candidates.get(new RangeKey(keyValues, BatchSizeRange.of(count))).increment(count);
         }
+    }
+
+    private static String meterName(RoutingStage stage) {
+        if (stage == RoutingStage.FEATURE_ENGINEERING) {
+            return FEATURE_ENGINEERING_DURATION;
+        }
+        if (stage == RoutingStage.MODEL_INFERENCE) {
+            return MODEL_INFERENCE_DURATION;
+        }
+        return STAGE_DURATION;
+    }
+
+    private static String description(String meterName) {
+        return switch (meterName) {
+            case FEATURE_ENGINEERING_DURATION ->
+                "Duration of the feature engineering of routing calls, by range of batch size";
+            case MODEL_INFERENCE_DURATION ->
+                "Duration of the scoring of routing calls by a candidate model, by model type";
+            default -> "Duration of the stages of routing calls, by stage";
+        };
     }
 
     /**
@@ -216,62 +226,58 @@ public class RoutingMeterObservationHandler implements MeterObservationHandler<R
         return Math.rint(value * 1_000_000) / 10_000;
     }
 
-    private void record(Timer timer, RoutingObservationContext context) {
-        timer.record(this.clock.monotonicTime() - context.getStartNanos(), TimeUnit.NANOSECONDS);
+    private RequestMeters requestMeters(KeyValues keyValues) {
+        Tags tags = ObservationTags.of(keyValues, REQUEST_KEYS);
+        Counter requests = Counter.builder(REQUESTS)
+            .description("Routing calls, by error.type: empty when the call succeeded")
+            .baseUnit("requests")
+            .tags(tags)
+            .register(this.registry);
+        Timer latency = Timer.builder(LATENCY)
+            .description("Duration of routing calls")
+            .serviceLevelObjectives(DURATION_BUCKETS)
+            .tags(tags)
+            .register(this.registry);
+        return new RequestMeters(requests, latency);
     }
 
-    private static String modelType(RoutingObservationContext context) {
-        String modelType = context.getModelType();
-        return (modelType != null) ? modelType : UNKNOWN_MODEL_TYPE;
-    }
-
-    private TargetMeters targetMeters(String target) {
+    private TargetMeters targetMeters(TargetKey key) {
+        Tags tags = ObservationTags.of(key.keyValues(), REQUEST_KEYS).and(TARGET, key.target());
         Counter decisions = Counter.builder(DECISIONS)
             .description("Routing decisions, by target picked")
             .baseUnit("decisions")
-            .tag("target", target)
+            .tags(tags)
             .register(this.registry);
         DistributionSummary confidence = DistributionSummary.builder(CONFIDENCE)
             .description("Confidence of routing decisions in percent (0.83 is 83), by target picked")
             .serviceLevelObjectives(PERCENT_BUCKETS)
-            .tag("target", target)
+            .tags(tags)
             .register(this.registry);
         DistributionSummary uncertainty = DistributionSummary.builder(UNCERTAINTY)
             .description("Uncertainty of routing decisions in percent (0.12 is 12), by target picked")
             .serviceLevelObjectives(PERCENT_BUCKETS)
-            .tag("target", target)
+            .tags(tags)
             .register(this.registry);
         return new TargetMeters(decisions, confidence, uncertainty);
+    }
+
+    private record RequestMeters(Counter requests, Timer latency) {
+
+    }
+
+    private record TargetKey(KeyValues keyValues, String target) {
+
     }
 
     private record TargetMeters(Counter decisions, DistributionSummary confidence, DistributionSummary uncertainty) {
 
     }
 
-    /**
-     * Meters of one family, registered on first use and cached up to
-     * {@link #MAX_CACHED_METERS}.
-     */
-    private static final class MeterCache<K, M> {
+    private record RangeKey(KeyValues keyValues, BatchSizeRange range) {
 
-        private final Map<K, M> meters = new ConcurrentHashMap<>();
+    }
 
-        private final Function<K, M> factory;
-
-        MeterCache(Function<K, M> factory) {
-            this.factory = factory;
-        }
-
-        M get(K key) {
-            @Nullable M meter = this.meters.get(key);
-            if (meter == null) {
-                meter = this.factory.apply(key);
-                if (this.meters.size() < MAX_CACHED_METERS) {
-                    this.meters.putIfAbsent(key, meter);
-                }
-            }
-            return meter;
-        }
+    private record StageKey(String meterName, RoutingObservationDocumentation documentation, KeyValues keyValues) {
 
     }
 

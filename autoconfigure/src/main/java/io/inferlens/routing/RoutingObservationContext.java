@@ -1,17 +1,16 @@
 package io.inferlens.routing;
 
-import io.inferlens.observation.InstrumentedOperation;
-import io.micrometer.observation.Observation;
+import io.inferlens.observation.InstrumentedContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Context of the observation of one {@link RoutingStage stage} of a routing call: the
  * routing call itself ({@code routing_request}) or one of its stages. Its contextual name
- * is the stage's span name.
+ * is the stage's name.
  *
  * @author Inferlens
  */
-public class RoutingObservationContext extends Observation.Context implements InstrumentedOperation {
+public class RoutingObservationContext extends InstrumentedContext {
 
     private final RoutingStage stage;
 
@@ -25,8 +24,6 @@ public class RoutingObservationContext extends Observation.Context implements In
 
     private volatile boolean decisionRecorded;
 
-    private long startNanos;
-
     RoutingObservationContext(RoutingStage stage, @Nullable String modelType, int batchSize,
             @Nullable String circuitBreakerName) {
         this.stage = stage;
@@ -34,7 +31,7 @@ public class RoutingObservationContext extends Observation.Context implements In
         this.batchSize = batchSize;
         this.circuitBreakerName = circuitBreakerName;
         setName(stage.getObservationName());
-        setContextualName(stage.getSpanName());
+        setContextualName(stage.getName());
     }
 
     /**
@@ -78,6 +75,16 @@ public class RoutingObservationContext extends Observation.Context implements In
      */
     public static RoutingObservationContext circuitBreakerCheck(String circuitBreakerName) {
         return new RoutingObservationContext(RoutingStage.CIRCUIT_BREAKER_CHECK, null, -1, circuitBreakerName);
+    }
+
+    /**
+     * Create the context of a stage with no data of its own, such as one of the
+     * application's stages.
+     * @param stage the stage
+     * @return the context
+     */
+    public static RoutingObservationContext stage(RoutingStage stage) {
+        return new RoutingObservationContext(stage, null, -1, null);
     }
 
     /**
@@ -138,15 +145,7 @@ public class RoutingObservationContext extends Observation.Context implements In
 
     @Override
     public String getOperationName() {
-        return this.stage.getSpanName();
-    }
-
-    long getStartNanos() {
-        return this.startNanos;
-    }
-
-    void setStartNanos(long startNanos) {
-        this.startNanos = startNanos;
+        return this.stage.getName();
     }
 
 }

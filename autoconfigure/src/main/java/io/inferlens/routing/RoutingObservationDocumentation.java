@@ -1,14 +1,17 @@
 package io.inferlens.routing;
 
+import io.inferlens.observation.ErrorTypes;
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
- * Documents the observations of a routing call and its stages. Their meters come from
- * {@link RoutingMeterObservationHandler}, whose tags are fixed; the key-values below are
- * span attributes.
+ * Documents the observations of a routing call and its stages, named
+ * {@code inferlens.routing.<stage>} with the stage's name as span name
+ * ({@code inferlens.routing.request} and {@code routing_request} for the call itself).
+ * Their low-cardinality key-values are span attributes and the tags of the meters of
+ * {@link RoutingMeterObservationHandler}.
  *
  * @author Inferlens
  */
@@ -18,53 +21,48 @@ public enum RoutingObservationDocumentation implements ObservationDocumentation 
      * A routing call, from {@link io.inferlens.annotation.TracedRouting @TracedRouting}
      * or {@link RoutingRecorder#route}. Span {@code routing_request}.
      */
-    ROUTING_REQUEST(RoutingStage.REQUEST, new KeyName[] { LowCardinalityKeyNames.STATUS },
+    ROUTING_REQUEST(new KeyName[] { LowCardinalityKeyNames.ERROR_TYPE },
             new KeyName[] { HighCardinalityKeyNames.TARGET, HighCardinalityKeyNames.CONFIDENCE,
                     HighCardinalityKeyNames.UNCERTAINTY, HighCardinalityKeyNames.CANDIDATES }),
 
     /**
      * Feature engineering. Span {@code feature_engineering}.
      */
-    FEATURE_ENGINEERING(RoutingStage.FEATURE_ENGINEERING, new KeyName[] { LowCardinalityKeyNames.BATCH_SIZE_RANGE },
-            new KeyName[] { HighCardinalityKeyNames.BATCH_SIZE }),
+    FEATURE_ENGINEERING(new KeyName[] { LowCardinalityKeyNames.STAGE, LowCardinalityKeyNames.ERROR_TYPE,
+            LowCardinalityKeyNames.BATCH_SIZE_RANGE }, new KeyName[] { HighCardinalityKeyNames.BATCH_SIZE }),
 
     /**
      * Scoring by one candidate model. Span {@code model_inference}.
      */
-    MODEL_INFERENCE(RoutingStage.MODEL_INFERENCE, new KeyName[] { LowCardinalityKeyNames.MODEL_TYPE }, new KeyName[0]),
+    MODEL_INFERENCE(new KeyName[] { LowCardinalityKeyNames.STAGE, LowCardinalityKeyNames.ERROR_TYPE,
+            LowCardinalityKeyNames.MODEL_TYPE }, new KeyName[0]),
 
     /**
      * Uncertainty estimation. Span {@code uncertainty_estimation}.
      */
-    UNCERTAINTY_ESTIMATION(RoutingStage.UNCERTAINTY_ESTIMATION, new KeyName[0], new KeyName[0]),
+    UNCERTAINTY_ESTIMATION(new KeyName[] { LowCardinalityKeyNames.STAGE, LowCardinalityKeyNames.ERROR_TYPE },
+            new KeyName[0]),
 
     /**
      * A circuit breaker check. Span {@code circuit_breaker_check}.
      */
-    CIRCUIT_BREAKER_CHECK(RoutingStage.CIRCUIT_BREAKER_CHECK, new KeyName[] { LowCardinalityKeyNames.CIRCUIT_BREAKER },
-            new KeyName[0]);
+    CIRCUIT_BREAKER_CHECK(new KeyName[] { LowCardinalityKeyNames.STAGE, LowCardinalityKeyNames.ERROR_TYPE },
+            new KeyName[] { HighCardinalityKeyNames.CIRCUIT_BREAKER }),
 
-    private final RoutingStage stage;
+    /**
+     * A stage of the application's own, made with {@link RoutingStage#of}. Span and
+     * {@code stage} value: the stage's name; observation
+     * {@code inferlens.routing.<name>}.
+     */
+    STAGE(new KeyName[] { LowCardinalityKeyNames.STAGE, LowCardinalityKeyNames.ERROR_TYPE }, new KeyName[0]);
 
     private final KeyName[] lowCardinalityKeyNames;
 
     private final KeyName[] highCardinalityKeyNames;
 
-    RoutingObservationDocumentation(RoutingStage stage, KeyName[] lowCardinalityKeyNames,
-            KeyName[] highCardinalityKeyNames) {
-        this.stage = stage;
+    RoutingObservationDocumentation(KeyName[] lowCardinalityKeyNames, KeyName[] highCardinalityKeyNames) {
         this.lowCardinalityKeyNames = lowCardinalityKeyNames;
         this.highCardinalityKeyNames = highCardinalityKeyNames;
-    }
-
-    @Override
-    public String getName() {
-        return this.stage.getObservationName();
-    }
-
-    @Override
-    public String getContextualName() {
-        return this.stage.getSpanName();
     }
 
     @Override
@@ -83,17 +81,28 @@ public enum RoutingObservationDocumentation implements ObservationDocumentation 
     }
 
     /**
-     * Low-cardinality keys.
+     * Low-cardinality keys: span attributes and meter tags.
      */
     public enum LowCardinalityKeyNames implements KeyName {
 
         /**
-         * Outcome of a routing call: {@code success}, or {@code failure} when it threw.
+         * Fully qualified class name of the exception the call or stage failed with;
+         * absent (an empty tag) when it succeeded.
          */
-        STATUS {
+        ERROR_TYPE {
             @Override
             public String asString() {
-                return "inferlens.routing.status";
+                return ErrorTypes.KEY;
+            }
+        },
+
+        /**
+         * Name of the stage, such as {@code feature_engineering}.
+         */
+        STAGE {
+            @Override
+            public String asString() {
+                return "stage";
             }
         },
 
@@ -103,7 +112,7 @@ public enum RoutingObservationDocumentation implements ObservationDocumentation 
         BATCH_SIZE_RANGE {
             @Override
             public String asString() {
-                return "inferlens.routing.batch_size_range";
+                return "batch_size_range";
             }
         },
 
@@ -113,17 +122,7 @@ public enum RoutingObservationDocumentation implements ObservationDocumentation 
         MODEL_TYPE {
             @Override
             public String asString() {
-                return "inferlens.routing.model_type";
-            }
-        },
-
-        /**
-         * Name of the circuit breaker checked.
-         */
-        CIRCUIT_BREAKER {
-            @Override
-            public String asString() {
-                return "inferlens.routing.circuit_breaker";
+                return "model_type";
             }
         }
 
@@ -181,6 +180,16 @@ public enum RoutingObservationDocumentation implements ObservationDocumentation 
             @Override
             public String asString() {
                 return "inferlens.routing.batch_size";
+            }
+        },
+
+        /**
+         * Name of the circuit breaker checked.
+         */
+        CIRCUIT_BREAKER {
+            @Override
+            public String asString() {
+                return "inferlens.routing.circuit_breaker";
             }
         }
 

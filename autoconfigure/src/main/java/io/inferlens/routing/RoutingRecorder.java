@@ -1,11 +1,18 @@
 package io.inferlens.routing;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.inferlens.observation.FailureLog;
-import io.inferlens.observation.GuardedObservations;
+import io.inferlens.observation.NamedObservationConvention;
+import io.inferlens.observation.ObservationTemplate;
+import io.inferlens.observation.ObservedCall;
+import io.inferlens.observation.ResultKind;
+import io.inferlens.observation.ResultListener;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.ObservationView;
 import org.apache.commons.logging.Log;
@@ -13,13 +20,16 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records routing calls and their stages as observations: {@link #route} (or a
+ * Records routing calls and their stages as observations, through the
+ * {@link ObservationTemplate}: {@link #route} (or a
  * {@link io.inferlens.annotation.TracedRouting @TracedRouting} method) is the
- * {@code routing_request} span, and the stages called while it runs are its children:
- * {@link #featureEngineering}, {@link #modelInference}, {@link #uncertaintyEstimation}
- * and {@link #circuitBreakerCheck}. A stage run on another thread is a child too when the
- * current observation is propagated to that thread, for instance by an executor wrapped
- * with {@code io.micrometer.context.ContextExecutorService}.
+ * {@code routing_request} span, and the stages called while it runs are its children: the
+ * built-in {@link #featureEngineering}, {@link #modelInference},
+ * {@link #uncertaintyEstimation} and {@link #circuitBreakerCheck}, and any stage of the
+ * application's own, added with one line: {@code recorder.stage("reranking", () -> ...)}.
+ * A stage run on another thread is a child too when the current observation is propagated
+ * to that thread, for instance by an executor wrapped with
+ * {@code io.micrometer.context.ContextExecutorService}.
  * <p>
  * Each method runs the given call and returns its result or throws its exception,
  * unchanged; the exception is recorded on the observation first. Instrumentation never
@@ -37,15 +47,15 @@ public class RoutingRecorder {
 
     private static final Log logger = LogFactory.getLog(RoutingRecorder.class);
 
-    private final ObservationRegistry registry;
+    private final ObservationTemplate template;
 
-    private final @Nullable RoutingObservationConvention[] customConventions;
+    private final @Nullable ObservationConvention<RoutingObservationContext> convention;
 
-    private final RoutingObservationConvention[] defaultConventions;
+    private final Map<RoutingStage, ObservationConvention<RoutingObservationContext>> customConventions = new ConcurrentHashMap<>();
 
     private final RoutingDecisionExtractor[] extractors;
 
-    private final GuardedObservations guarded;
+    private final ResultListener<RoutingObservationContext> decisions = new Decisions();
 
     private final FailureLog extractorFailures = new FailureLog(logger,
             "Failed to extract the decision of a routing call (%s); the routing call is unaffected");
@@ -53,6 +63,8 @@ public class RoutingRecorder {
     private final FailureLog invalidDecisions = new FailureLog(logger,
             "Invalid routing decision %s: confidence and uncertainty must be in [0, 1], the target not empty and"
                     + " the candidate count not negative; invalid values are not recorded");
+
+    private final FailureLog invalidStages = new FailureLog(logger, "%s; the stage runs unobserved");
 
     /**
      * Create a recorder with the default convention and no extractors.
@@ -70,22 +82,12 @@ public class RoutingRecorder {
      * @param extractors the extractors of decisions from results whose type does not
      * implement {@link RoutingDecision}, asked in order
      */
-    public RoutingRecorder(ObservationRegistry registry, @Nullable RoutingObservationConvention convention,
+    public RoutingRecorder(ObservationRegistry registry,
+            @Nullable ObservationConvention<RoutingObservationContext> convention,
             List<? extends RoutingDecisionExtractor> extractors) {
-        this.registry = registry;
-        this.guarded = new GuardedObservations(registry, new FailureLog(logger,
+        this.template = new ObservationTemplate(registry, new FailureLog(logger,
                 "Failed to %s the observation of a routing call; the call itself is unaffected"));
-        RoutingStage[] stages = RoutingStage.values();
-        this.customConventions = new RoutingObservationConvention[stages.length];
-        this.defaultConventions = new RoutingObservationConvention[stages.length];
-        for (RoutingStage stage : stages) {
-            this.defaultConventions[stage.ordinal()] = new DefaultRoutingObservationConvention(
-                    stage.getObservationName());
-            if (convention != null) {
-                this.customConventions[stage.ordinal()] = new NamedRoutingObservationConvention(convention,
-                        stage.getObservationName());
-            }
-        }
+        this.convention = convention;
         this.extractors = extractors.toArray(new RoutingDecisionExtractor[0]);
     }
 
@@ -98,11 +100,8 @@ public class RoutingRecorder {
      * @return the result of the call
      * @throws E the exception of the call, unchanged
      */
-    public <T extends @Nullable Object, E extends Throwable> T route(Call<T, E> routing) throws E {
-        if (this.registry.isNoop()) {
-            return routing.call();
-        }
-        return observe(RoutingObservationContext.request(), routing);
+    public <T extends @Nullable Object, E extends Throwable> T route(ObservedCall<T, E> routing) throws E {
+        return observe(RoutingObservationContext.request(), ResultKind.PLAIN, routing);
     }
 
     /**
@@ -115,11 +114,21 @@ public class RoutingRecorder {
      * @return the result of the call, as it is
      * @throws E the exception of the call, unchanged
      */
-    public <S extends @Nullable CompletionStage<?>, E extends Throwable> S routeAsync(Call<S, E> routing) throws E {
-        if (this.registry.isNoop()) {
-            return routing.call();
-        }
-        return observeAsync(RoutingObservationContext.request(), routing);
+    public <S extends @Nullable CompletionStage<?>, E extends Throwable> S routeAsync(ObservedCall<S, E> routing)
+            throws E {
+        return observe(RoutingObservationContext.request(), ResultKind.COMPLETION_STAGE, routing);
+    }
+
+    /**
+     * Observe a routing call made by an interceptor, until its result completes.
+     * @param kind how the result completes
+     * @param invocation the call
+     * @return what the call returned, a {@code Mono} or {@code Flux} wrapped to be
+     * observed until it terminates
+     * @throws Throwable what the call threw, unchanged
+     */
+    public @Nullable Object route(ResultKind kind, ObservedCall<?, Throwable> invocation) throws Throwable {
+        return observe(RoutingObservationContext.request(), kind, invocation);
     }
 
     /**
@@ -131,12 +140,9 @@ public class RoutingRecorder {
      * @return the result of the stage
      * @throws E the exception of the stage, unchanged
      */
-    public <T extends @Nullable Object, E extends Throwable> T featureEngineering(int batchSize, Call<T, E> stage)
-            throws E {
-        if (this.registry.isNoop()) {
-            return stage.call();
-        }
-        return observe(RoutingObservationContext.featureEngineering(batchSize), stage);
+    public <T extends @Nullable Object, E extends Throwable> T featureEngineering(int batchSize,
+            ObservedCall<T, E> stage) throws E {
+        return observe(RoutingObservationContext.featureEngineering(batchSize), ResultKind.PLAIN, stage);
     }
 
     /**
@@ -149,12 +155,9 @@ public class RoutingRecorder {
      * @return the result of the stage
      * @throws E the exception of the stage, unchanged
      */
-    public <T extends @Nullable Object, E extends Throwable> T modelInference(String modelType, Call<T, E> stage)
-            throws E {
-        if (this.registry.isNoop()) {
-            return stage.call();
-        }
-        return observe(RoutingObservationContext.modelInference(modelType), stage);
+    public <T extends @Nullable Object, E extends Throwable> T modelInference(String modelType,
+            ObservedCall<T, E> stage) throws E {
+        return observe(RoutingObservationContext.modelInference(modelType), ResultKind.PLAIN, stage);
     }
 
     /**
@@ -165,11 +168,9 @@ public class RoutingRecorder {
      * @return the result of the stage
      * @throws E the exception of the stage, unchanged
      */
-    public <T extends @Nullable Object, E extends Throwable> T uncertaintyEstimation(Call<T, E> stage) throws E {
-        if (this.registry.isNoop()) {
-            return stage.call();
-        }
-        return observe(RoutingObservationContext.uncertaintyEstimation(), stage);
+    public <T extends @Nullable Object, E extends Throwable> T uncertaintyEstimation(ObservedCall<T, E> stage)
+            throws E {
+        return observe(RoutingObservationContext.uncertaintyEstimation(), ResultKind.PLAIN, stage);
     }
 
     /**
@@ -182,11 +183,47 @@ public class RoutingRecorder {
      * @throws E the exception of the check, unchanged
      */
     public <T extends @Nullable Object, E extends Throwable> T circuitBreakerCheck(String circuitBreakerName,
-            Call<T, E> stage) throws E {
-        if (this.registry.isNoop()) {
+            ObservedCall<T, E> stage) throws E {
+        return observe(RoutingObservationContext.circuitBreakerCheck(circuitBreakerName), ResultKind.PLAIN, stage);
+    }
+
+    /**
+     * Observe a stage of the application's own, such as {@code reranking}: a span of the
+     * stage's name, child of the routing call, timed in
+     * {@code inferlens.routing.stage.duration} by {@code stage}. An invalid name, or one
+     * stage name too many (see {@link RoutingStage#of}), is logged once and the stage
+     * runs unobserved.
+     * @param <T> the type of result
+     * @param <E> the type of exception the stage may throw
+     * @param name the stage's name, fixed like a span name
+     * @param stage the stage
+     * @return the result of the stage
+     * @throws E the exception of the stage, unchanged
+     */
+    public <T extends @Nullable Object, E extends Throwable> T stage(String name, ObservedCall<T, E> stage) throws E {
+        RoutingStage routingStage;
+        try {
+            routingStage = RoutingStage.of(name);
+        }
+        catch (IllegalArgumentException ex) {
+            this.invalidStages.log(ex.getMessage(), null);
             return stage.call();
         }
-        return observe(RoutingObservationContext.circuitBreakerCheck(circuitBreakerName), stage);
+        return stage(routingStage, stage);
+    }
+
+    /**
+     * Observe a stage.
+     * @param <T> the type of result
+     * @param <E> the type of exception the stage may throw
+     * @param routingStage the stage, such as one made once with {@link RoutingStage#of}
+     * @param stage the stage's work
+     * @return the result of the stage
+     * @throws E the exception of the stage, unchanged
+     */
+    public <T extends @Nullable Object, E extends Throwable> T stage(RoutingStage routingStage,
+            ObservedCall<T, E> stage) throws E {
+        return observe(RoutingObservationContext.stage(routingStage), ResultKind.PLAIN, stage);
     }
 
     /**
@@ -196,7 +233,7 @@ public class RoutingRecorder {
      * @param decision the decision
      */
     public void recordDecision(RoutingDecision decision) {
-        if (this.registry.isNoop()) {
+        if (this.template.isNoop()) {
             return;
         }
         try {
@@ -213,122 +250,40 @@ public class RoutingRecorder {
             }
         }
         catch (RuntimeException ex) {
-            this.guarded.failed("record the decision in", ex);
+            this.template.failed("record the decision in", ex);
         }
-    }
-
-    /**
-     * Observe a routing call made by an interceptor.
-     * @param invocation the call
-     * @param async whether the method returns a {@link CompletionStage}
-     * @return what the call returned
-     * @throws Throwable what the call threw, unchanged
-     */
-    public @Nullable Object routeInvocation(Call<?, Throwable> invocation, boolean async) throws Throwable {
-        if (this.registry.isNoop()) {
-            return invocation.call();
-        }
-        RoutingObservationContext context = RoutingObservationContext.request();
-        return async ? observeAsync(context, invocation) : observe(context, invocation);
     }
 
     private <T extends @Nullable Object, E extends Throwable> T observe(RoutingObservationContext context,
-            Call<T, E> call) throws E {
-        Observation observation = start(context);
-        if (observation == null) {
+            ResultKind kind, ObservedCall<T, E> call) throws E {
+        if (this.template.isNoop()) {
             return call.call();
         }
-        Observation.Scope enclosing = this.guarded.currentScope();
-        Observation.Scope scope = this.guarded.openScope(observation, enclosing);
-        try {
-            T result = call.call();
-            if (context.getStage() == RoutingStage.REQUEST) {
-                decideFromResult(context, result);
-            }
-            return result;
-        }
-        catch (Throwable ex) {
-            this.guarded.error(observation, ex);
-            throw ex;
-        }
-        finally {
-            // Stopped while its scope is still open, as TracedObserver does, so that
-            // handlers acting on stop find its span current.
-            this.guarded.stop(observation);
-            this.guarded.closeScope(scope, enclosing);
-        }
+        RoutingStage stage = context.getStage();
+        Observation observation = this.template.start(stage.getDocumentation(), customConvention(stage),
+                stage.getDefaultConvention(), context);
+        return this.template.observe(observation, context, kind, call,
+                stage.isRequest() ? this.decisions : ResultListener.none());
     }
 
-    private <T extends @Nullable Object, E extends Throwable> T observeAsync(RoutingObservationContext context,
-            Call<T, E> call) throws E {
-        Observation observation = start(context);
-        if (observation == null) {
-            return call.call();
-        }
-        Observation.Scope enclosing = this.guarded.currentScope();
-        Observation.Scope scope = this.guarded.openScope(observation, enclosing);
-        T result;
-        try {
-            result = call.call();
-        }
-        catch (Throwable ex) {
-            this.guarded.error(observation, ex);
-            this.guarded.stop(observation);
-            this.guarded.closeScope(scope, enclosing);
-            throw ex;
-        }
-        this.guarded.closeScope(scope, enclosing);
-        if (!(result instanceof CompletionStage<?> stage)) {
-            this.guarded.stop(observation);
-            return result;
-        }
-        try {
-            stage.whenComplete((value, error) -> {
-                if (error != null) {
-                    this.guarded.error(observation, GuardedObservations.unwrap(error));
-                }
-                else {
-                    decideFromResult(context, value);
-                }
-                this.guarded.stop(observation);
-            });
-        }
-        catch (Throwable ex) {
-            this.guarded.failed("await the completion of", ex);
-            this.guarded.stop(observation);
-        }
-        return result;
-    }
-
-    private @Nullable Observation start(RoutingObservationContext context) {
-        Observation observation;
-        try {
-            int stage = context.getStage().ordinal();
-            observation = Observation.createNotStarted(this.customConventions[stage], this.defaultConventions[stage],
-                    () -> context, this.registry);
-        }
-        catch (Throwable ex) {
-            this.guarded.failed("create", ex);
+    private @Nullable ObservationConvention<RoutingObservationContext> customConvention(RoutingStage stage) {
+        ObservationConvention<RoutingObservationContext> convention = this.convention;
+        if (convention == null) {
             return null;
         }
-        if (observation.isNoop()) {
-            return null;
+        ObservationConvention<RoutingObservationContext> named = this.customConventions.get(stage);
+        if (named == null) {
+            named = NamedObservationConvention.of(convention, stage.getObservationName());
+            this.customConventions.putIfAbsent(stage, named);
         }
-        try {
-            return observation.start();
-        }
-        catch (Throwable ex) {
-            this.guarded.failed("start", ex);
-            this.guarded.stop(observation);
-            return null;
-        }
+        return named;
     }
 
     private @Nullable RoutingObservationContext currentRequest() {
-        ObservationView view = this.registry.getCurrentObservation();
+        ObservationView view = this.template.getRegistry().getCurrentObservation();
         while (view != null) {
             Observation.ContextView context = view.getContextView();
-            if (context instanceof RoutingObservationContext routing && routing.getStage() == RoutingStage.REQUEST) {
+            if (context instanceof RoutingObservationContext routing && routing.getStage().isRequest()) {
                 return routing;
             }
             view = context.getParentObservation();
@@ -406,23 +361,23 @@ public class RoutingRecorder {
     }
 
     /**
-     * A routing call or one of its stages: a {@link java.util.function.Supplier} or a
-     * {@link java.util.concurrent.Callable} that may throw a checked exception of a given
-     * type, which the recorder's methods rethrow. Pass an existing supplier or callable
-     * as {@code supplier::get} or {@code callable::call}.
-     *
-     * @param <T> the type of result
-     * @param <E> the type of exception
+     * Takes the decision of a routing call from its result: the returned value, the value
+     * of a {@code CompletionStage} or {@code Mono}, or the first element of a
+     * {@code Flux} that holds one.
      */
-    @FunctionalInterface
-    public interface Call<T extends @Nullable Object, E extends Throwable> {
+    private final class Decisions implements ResultListener<RoutingObservationContext> {
 
-        /**
-         * Make the call.
-         * @return the result
-         * @throws E the exception of the call
-         */
-        T call() throws E;
+        @Override
+        public void onValue(RoutingObservationContext context, @Nullable Object value) {
+            decideFromResult(context, value);
+        }
+
+        @Override
+        public void onElement(RoutingObservationContext context, Object element) {
+            if (context.getDecision() == null) {
+                decideFromResult(context, element);
+            }
+        }
 
     }
 

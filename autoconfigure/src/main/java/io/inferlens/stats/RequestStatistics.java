@@ -10,14 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
+import io.inferlens.inference.InferenceRecord;
+import io.inferlens.inference.InferenceRecordListener;
+import io.inferlens.inference.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Rolling statistics of the last fifteen minutes of requests, per operation and per
- * generative AI model, in memory: counts, errors, durations with a latency histogram,
- * tokens and cost, in ten-second buckets of time so that any window from ten seconds to
- * fifteen minutes can be summed. What a summary endpoint or a health indicator reads
- * without a metrics backend.
+ * generative AI model (from each call's {@link InferenceRecord}), in memory: counts,
+ * errors, durations with a latency histogram, tokens and cost, in ten-second buckets of
+ * time so that any window from ten seconds to fifteen minutes can be summed. What a
+ * summary endpoint or a health indicator reads without a metrics backend.
  * <p>
  * Recording is lock-free and allocates nothing but, every ten seconds per key, the slot
  * of a new bucket of time. The number of operations and of models is capped: calls of
@@ -32,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Inferlens
  */
-public class RequestStatistics {
+public class RequestStatistics implements InferenceRecordListener {
 
     /**
      * Key under which the calls of operations or models beyond the cap are counted.
@@ -141,6 +144,17 @@ public class RequestStatistics {
             this.topLevelOperations.record(epoch, nanos, error, 0, 0, 0);
         }
         this.operations.series(operation).record(epoch, nanos, error, 0, 0, 0);
+    }
+
+    /**
+     * Record a model call under the model asked, else the model that answered.
+     * @param record the call
+     */
+    @Override
+    public void onInference(InferenceRecord record) {
+        TokenUsage usage = record.usage();
+        recordModel(record.model(), record.duration().toNanos(), record.failed(), usage.inputTokens(),
+                usage.outputTokens(), record.hasCost() ? record.cost() : 0);
     }
 
     /**

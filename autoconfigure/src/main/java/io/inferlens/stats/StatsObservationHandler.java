@@ -1,8 +1,5 @@
 package io.inferlens.stats;
 
-import io.inferlens.inference.InferenceObservationContext;
-import io.inferlens.inference.PriceTable;
-import io.inferlens.inference.TokenUsage;
 import io.inferlens.observation.FailureLog;
 import io.inferlens.observation.InstrumentedOperation;
 import io.micrometer.observation.Observation;
@@ -10,14 +7,14 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationView;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Feeds {@link RequestStatistics} from observations: Spring MVC's HTTP server requests
- * (when Spring Web is present) and every operation Inferlens instruments (an
- * {@link InstrumentedOperation}: {@code @Traced} methods, model calls, routing stages),
- * and, for model calls, their model, tokens and cost. Measures each duration itself, from
- * start to stop, so that it depends on no other handler.
+ * Feeds {@link RequestStatistics} from observations: the requests the application serves,
+ * as a {@link ServerRequestSource} recognizes them, and every operation Inferlens
+ * instruments (an {@link InstrumentedOperation}: {@code @Traced} methods, model calls,
+ * routing stages). Measures each duration itself, from start to stop, so that it depends
+ * on no other handler. Models, tokens and cost come to the statistics from each call's
+ * {@link io.inferlens.inference.InferenceRecord}, not from here.
  * <p>
  * Recording never breaks the call observed: should it fail, the failure is logged once at
  * WARN, then at DEBUG, and swallowed.
@@ -32,41 +29,26 @@ public class StatsObservationHandler implements ObservationHandler<Observation.C
 
     private final RequestStatistics statistics;
 
-    private final PriceTable prices;
-
     private final ServerRequestSource serverRequests;
 
     private final FailureLog failures = new FailureLog(logger,
             "Failed to %s request statistics; the observed call itself is unaffected");
 
     /**
-     * Create a handler that records no cost.
+     * Create a handler that counts only the operations Inferlens instruments.
      * @param statistics the statistics to feed
      */
     public StatsObservationHandler(RequestStatistics statistics) {
-        this(statistics, null);
-    }
-
-    /**
-     * Create a handler.
-     * @param statistics the statistics to feed
-     * @param prices the prices of models, from which the cost of model calls is computed,
-     * or {@code null} to record no cost
-     */
-    public StatsObservationHandler(RequestStatistics statistics, @Nullable PriceTable prices) {
-        this(statistics, prices, ServerRequestSource.NONE);
+        this(statistics, ServerRequestSource.NONE);
     }
 
     /**
      * Create a handler that also counts the requests the application serves.
      * @param statistics the statistics to feed
-     * @param prices the prices of models, or {@code null} to record no cost
      * @param serverRequests what recognizes the observations of served requests
      */
-    public StatsObservationHandler(RequestStatistics statistics, @Nullable PriceTable prices,
-            ServerRequestSource serverRequests) {
+    public StatsObservationHandler(RequestStatistics statistics, ServerRequestSource serverRequests) {
         this.statistics = statistics;
-        this.prices = (prices != null) ? prices : PriceTable.EMPTY;
         this.serverRequests = serverRequests;
     }
 
@@ -106,20 +88,6 @@ public class StatsObservationHandler implements ObservationHandler<Observation.C
     private void recordOperation(Observation.Context context, InstrumentedOperation operation, long duration) {
         boolean error = context.getError() != null;
         this.statistics.recordOperation(operation.getOperationName(), duration, error, isTopLevel(context));
-        if (context instanceof InferenceObservationContext inference) {
-            TokenUsage usage = inference.getUsage();
-            String requestModel = inference.getRequestModel();
-            this.statistics.recordModel((requestModel != null) ? requestModel : usage.responseModel(), duration, error,
-                    usage.inputTokens(), usage.outputTokens(), cost(usage, requestModel));
-        }
-    }
-
-    private double cost(TokenUsage usage, @Nullable String requestModel) {
-        if (!usage.hasTokens() || this.prices.isEmpty()) {
-            return 0;
-        }
-        PriceTable.Priced priced = this.prices.find(usage.responseModel(), requestModel);
-        return (priced != null) ? priced.price().cost(usage) : 0;
     }
 
     /**

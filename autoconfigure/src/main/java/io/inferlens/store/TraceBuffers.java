@@ -63,9 +63,7 @@ public final class TraceBuffers<B extends TraceBuffers.Buffer> {
      * @param factory creates the empty buffer of a trace id
      */
     public TraceBuffers(int maxTraces, Function<String, B> factory) {
-        if (maxTraces < 1) {
-            throw new IllegalArgumentException("maxTraces must be at least 1, but was " + maxTraces);
-        }
+        requireAtLeastOne(maxTraces, "maxTraces");
         this.maxTraces = maxTraces;
         this.factory = factory;
         this.traces = new ConcurrentHashMap<>(Math.min(maxTraces, 1024));
@@ -153,6 +151,18 @@ public final class TraceBuffers<B extends TraceBuffers.Buffer> {
         snapshot.sort(Comparator.comparingLong(Candidate::lastWrite));
         this.candidates = snapshot.toArray(new Candidate[0]);
         this.cursor = 0;
+    }
+
+    /**
+     * Check a bound of a store.
+     * @param value the bound
+     * @param name its name, for the message
+     * @throws IllegalArgumentException if the bound is less than 1
+     */
+    public static void requireAtLeastOne(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
+        }
     }
 
     /**

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Default {@link TracedObservationConvention}: the operation name of the annotation, its
- * static attributes and the outcome as low-cardinality key-values, the function name as a
- * high-cardinality one. Every key-value set is built once per method.
+ * static attributes and, for a failed call, its {@code error.type} as low-cardinality
+ * key-values. The key-values of a successful call are built once per method.
  *
  * @author Inferlens
  */
@@ -47,7 +47,7 @@ public class DefaultTracedObservationConvention implements TracedObservationConv
 
     @Override
     public KeyValues getLowCardinalityKeyValues(TracedObservationContext context) {
-        return context.getMethod().getLowCardinalityKeyValues(context.getError() != null);
+        return context.getMethod().getLowCardinalityKeyValues(context.getError());
     }
 
     /**

@@ -1,54 +1,48 @@
 package io.inferlens.traced;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.common.KeyValue;
+import io.inferlens.metrics.MeterCache;
+import io.inferlens.metrics.ObservationTags;
 import io.micrometer.common.KeyValues;
+import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
 
 /**
  * {@link MeterObservationHandler} for {@link io.inferlens.annotation.Traced @Traced}
- * methods: one timer named after the operation, tagged with the observation's
- * low-cardinality key-values and {@code error} (the exception's simple class name, or
- * {@code none}), as Micrometer's default handler does.
+ * methods: one timer named after the observation, tagged with its low-cardinality
+ * key-values as the convention made them ({@code error.type} and the annotation's static
+ * attributes by default), so that a convention changes the span and the series alike.
  * <p>
- * Unlike the default handler, it keeps no long-task timer of calls in flight and looks up
- * no meter on the hot path: timers are registered once per distinct name and set of tags
- * and cached, and the start time is kept in the context rather than in a
+ * Unlike Micrometer's default handler, it keeps no long-task timer of calls in flight and
+ * looks up no meter on the hot path: timers are registered once per distinct name and set
+ * of key-values and cached, and the start time is kept in the context rather than in a
  * {@link Timer.Sample}.
  *
  * @author Inferlens
  */
 public class TracedMeterObservationHandler implements MeterObservationHandler<TracedObservationContext> {
 
-    /**
-     * Distinct timers cached; past this, timers are looked up in the registry on each
-     * call, so a convention with unbounded values cannot grow the cache.
-     */
-    static final int MAX_CACHED_TIMERS = 4096;
-
-    private static final String NO_ERROR = "none";
-
-    private final MeterRegistry registry;
+    private static final KeyName[] DOCUMENTED_KEYS = TracedObservationDocumentation.TRACED.getLowCardinalityKeyNames();
 
     private final Clock clock;
 
-    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final MeterCache<TimerKey, Timer> timers;
 
     /**
      * Create a handler that registers timers in the given registry.
      * @param registry the meter registry
      */
     public TracedMeterObservationHandler(MeterRegistry registry) {
-        this.registry = registry;
         this.clock = registry.config().clock();
+        this.timers = new MeterCache<>((key) -> Timer.builder(key.name())
+            .description("Duration of a @Traced operation")
+            .tags(ObservationTags.of(key.keyValues(), DOCUMENTED_KEYS))
+            .register(registry));
     }
 
     @Override
@@ -59,7 +53,8 @@ public class TracedMeterObservationHandler implements MeterObservationHandler<Tr
     @Override
     public void onStop(TracedObservationContext context) {
         long duration = this.clock.monotonicTime() - context.getStartNanos();
-        timer(context).record(duration, TimeUnit.NANOSECONDS);
+        this.timers.get(new TimerKey(context.getName(), context.getLowCardinalityKeyValues()))
+            .record(duration, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -67,32 +62,7 @@ public class TracedMeterObservationHandler implements MeterObservationHandler<Tr
         return context instanceof TracedObservationContext;
     }
 
-    private Timer timer(TracedObservationContext context) {
-        Throwable error = context.getError();
-        TimerKey key = new TimerKey(context.getName(), context.getLowCardinalityKeyValues(),
-                (error != null) ? error.getClass().getSimpleName() : NO_ERROR);
-        Timer timer = this.timers.get(key);
-        if (timer == null) {
-            timer = register(key);
-            if (this.timers.size() < MAX_CACHED_TIMERS) {
-                this.timers.putIfAbsent(key, timer);
-            }
-        }
-        return timer;
-    }
-
-    private Timer register(TimerKey key) {
-        Tags tags = Tags.of("error", key.error());
-        for (KeyValue keyValue : key.keyValues()) {
-            tags = tags.and(keyValue.getKey(), keyValue.getValue());
-        }
-        return Timer.builder(key.name())
-            .description("Duration of a @Traced operation")
-            .tags(tags)
-            .register(this.registry);
-    }
-
-    private record TimerKey(String name, KeyValues keyValues, String error) {
+    private record TimerKey(String name, KeyValues keyValues) {
 
     }
 

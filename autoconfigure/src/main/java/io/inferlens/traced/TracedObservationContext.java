@@ -1,8 +1,6 @@
 package io.inferlens.traced;
 
-import io.inferlens.observation.InstrumentedOperation;
-import io.micrometer.observation.Observation;
-import org.jspecify.annotations.Nullable;
+import io.inferlens.observation.InstrumentedContext;
 
 /**
  * Context of the observation of one call of a
@@ -10,13 +8,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Inferlens
  */
-public class TracedObservationContext extends Observation.Context implements InstrumentedOperation {
+public class TracedObservationContext extends InstrumentedContext {
 
     private final TracedMethod method;
 
-    private long startNanos;
-
-    private @Nullable Object tracingContext;
+    private long callStartNanos;
 
     /**
      * Create a context for a call of the given method.
@@ -41,25 +37,12 @@ public class TracedObservationContext extends Observation.Context implements Ins
         return this.method.getName();
     }
 
-    long getStartNanos() {
-        return this.startNanos;
+    long getCallStartNanos() {
+        return this.callStartNanos;
     }
 
-    void setStartNanos(long startNanos) {
-        this.startNanos = startNanos;
-    }
-
-    /**
-     * Tracing state kept by {@link TracedTracingObservationHandler}, held in a field so
-     * that it needs no map lookup on each event; typed {@code Object} so that this class
-     * loads without Micrometer Tracing.
-     */
-    @Nullable Object getTracingContext() {
-        return this.tracingContext;
-    }
-
-    void setTracingContext(Object tracingContext) {
-        this.tracingContext = tracingContext;
+    void setCallStartNanos(long callStartNanos) {
+        this.callStartNanos = callStartNanos;
     }
 
 }

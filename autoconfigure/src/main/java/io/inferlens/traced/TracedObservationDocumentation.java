@@ -1,5 +1,6 @@
 package io.inferlens.traced;
 
+import io.inferlens.observation.ErrorTypes;
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
@@ -40,12 +41,13 @@ public enum TracedObservationDocumentation implements ObservationDocumentation {
     public enum LowCardinalityKeyNames implements KeyName {
 
         /**
-         * Outcome of the call: {@code success} or {@code error}.
+         * Fully qualified class name of the exception a call failed with; absent (an
+         * empty tag) when it succeeded.
          */
-        OUTCOME {
+        ERROR_TYPE {
             @Override
             public String asString() {
-                return "outcome";
+                return ErrorTypes.KEY;
             }
         }
 

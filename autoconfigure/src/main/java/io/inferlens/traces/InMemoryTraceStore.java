@@ -16,6 +16,9 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.inferlens.inference.InferenceRecord;
+import io.inferlens.inference.InferenceRecordListener;
+import io.inferlens.inference.TokenUsage;
 import io.inferlens.logs.TraceLogEvent;
 import io.inferlens.logs.TraceLogStore;
 import io.inferlens.privacy.Secrets;
@@ -34,15 +37,20 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Attributes are kept raw, only truncated, and masked when read: reading is rare,
  * recording spans is not. The log events of a trace come from a {@link TraceLogStore},
- * when one is given.
+ * when one is given. The models a trace called, their tokens and cost come from the
+ * {@link InferenceRecord}s of its sampled model calls, whoever observed them; the route
+ * from a {@link TraceRoute}.
  *
  * @author Inferlens
  */
-public final class InMemoryTraceStore implements TraceStore {
+public final class InMemoryTraceStore implements TraceStore, InferenceRecordListener {
 
     private static final String SLOW_KEY = "inferlens.slow";
 
-    private static final String[] MODEL_KEYS = { "gen_ai.request.model", "gen_ai.response.model" };
+    /**
+     * Most distinct models listed per trace.
+     */
+    static final int MAX_MODELS_PER_TRACE = 16;
 
     private static final int INITIAL_CAPACITY = 8;
 
@@ -59,6 +67,10 @@ public final class InMemoryTraceStore implements TraceStore {
     private final LongAdder droppedSpans = new LongAdder();
 
     private final TraceBuffers.Adder<TraceBuffer, StoredSpan> adder;
+
+    private final TraceBuffers.Adder<TraceBuffer, InferenceRecord> inferenceAdder;
+
+    private final TraceRoute route;
 
     /**
      * Create a store without log events.
@@ -81,27 +93,50 @@ public final class InMemoryTraceStore implements TraceStore {
      */
     public InMemoryTraceStore(int maxTraces, int maxSpansPerTrace, int maxAttributeValueLength,
             @Nullable TraceLogStore logs) {
-        requireAtLeastOne(maxTraces, "maxTraces");
-        requireAtLeastOne(maxSpansPerTrace, "maxSpansPerTrace");
-        requireAtLeastOne(maxAttributeValueLength, "maxAttributeValueLength");
+        this(maxTraces, maxSpansPerTrace, maxAttributeValueLength, logs, TraceRoute.HTTP);
+    }
+
+    /**
+     * Create a store.
+     * @param maxTraces the maximum number of traces kept, at least 1
+     * @param maxSpansPerTrace the maximum number of spans kept per trace, at least 1
+     * @param maxAttributeValueLength the maximum length of a string attribute value, at
+     * least 1; longer ones are truncated
+     * @param logs where the log events of a trace are read from, or {@code null}
+     * @param route what finds the route a trace served
+     */
+    public InMemoryTraceStore(int maxTraces, int maxSpansPerTrace, int maxAttributeValueLength,
+            @Nullable TraceLogStore logs, TraceRoute route) {
+        TraceBuffers.requireAtLeastOne(maxTraces, "maxTraces");
+        TraceBuffers.requireAtLeastOne(maxSpansPerTrace, "maxSpansPerTrace");
+        TraceBuffers.requireAtLeastOne(maxAttributeValueLength, "maxAttributeValueLength");
+        this.route = route;
         this.maxSpansPerTrace = maxSpansPerTrace;
         this.maxAttributeValueLength = maxAttributeValueLength;
         this.logs = logs;
         this.traces = new TraceBuffers<>(maxTraces,
                 (traceId) -> new TraceBuffer(traceId, Math.min(INITIAL_CAPACITY, maxSpansPerTrace), maxSpansPerTrace));
         this.adder = (buffer, span) -> buffer.add(span, this.traces, this.droppedSpans);
-    }
-
-    private static void requireAtLeastOne(int value, String name) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
-        }
+        this.inferenceAdder = (buffer, record) -> buffer.add(record, this.traces);
     }
 
     @Override
     public void add(StoredSpan span) {
         StoredSpan bounded = bound(span);
         this.traces.add(bounded.traceId(), bounded, this.adder);
+    }
+
+    /**
+     * Count a model call in its trace, when the trace is sampled: the model view of the
+     * trace's summary.
+     * @param record the model call
+     */
+    @Override
+    public void onInference(InferenceRecord record) {
+        String traceId = record.traceId();
+        if (traceId != null && record.sampled()) {
+            this.traces.add(traceId, record, this.inferenceAdder);
+        }
     }
 
     private StoredSpan bound(StoredSpan span) {
@@ -211,7 +246,7 @@ public final class InMemoryTraceStore implements TraceStore {
         List<TraceSummary> summaries = new ArrayList<>(sorted.length);
         for (Match match : sorted) {
             Arrays.sort(match.spans(), BY_START);
-            summaries.add(summary(match.buffer().traceId(), match.spans(), match.buffer().dropped()));
+            summaries.add(summary(match.buffer(), match.spans()));
         }
         return Collections.unmodifiableList(summaries);
     }
@@ -223,7 +258,7 @@ public final class InMemoryTraceStore implements TraceStore {
         if (buffer == null || spans == null) {
             return Optional.empty();
         }
-        TraceSummary summary = summary(traceId, spans, buffer.dropped());
+        TraceSummary summary = summary(buffer, spans);
         // Masked outside the buffer's lock: the regular expression is the costly part.
         for (int i = 0; i < spans.length; i++) {
             spans[i] = mask(spans[i]);
@@ -284,14 +319,12 @@ public final class InMemoryTraceStore implements TraceStore {
      * Summarize a trace.
      * @param spans its spans, sorted by start
      */
-    private static TraceSummary summary(String traceId, StoredSpan[] spans, long dropped) {
+    private TraceSummary summary(TraceBuffer buffer, StoredSpan[] spans) {
         StoredSpan root = null;
         long end = Long.MIN_VALUE;
         boolean error = false;
         boolean slow = false;
         String route = null;
-        String uri = null;
-        Set<String> models = new LinkedHashSet<>();
         for (StoredSpan span : spans) {
             if (root == null && span.parentSpanId() == null) {
                 root = span;
@@ -302,25 +335,20 @@ public final class InMemoryTraceStore implements TraceStore {
             // A string through Micrometer Tracing's key-values, a boolean when set on the
             // span.
             slow |= Boolean.TRUE.equals(slowValue) || "true".equals(slowValue);
-            if (route == null && span.attributes().get("http.route") instanceof String value) {
-                route = value;
-            }
-            if (uri == null && span.kind() == io.inferlens.annotation.SpanKind.SERVER
-                    && span.attributes().get("uri") instanceof String value) {
-                uri = value;
-            }
-            for (String key : MODEL_KEYS) {
-                if (span.attributes().get(key) instanceof String model) {
-                    models.add(Secrets.mask(model));
-                }
+            if (route == null) {
+                route = this.route.of(span);
             }
         }
         StoredSpan first = spans[0];
         String name = ((root != null) ? root : first).name();
-        String httpRoute = (route != null) ? route : uri;
-        return new TraceSummary(traceId, name, first.start(), Duration.ofNanos(end - first.startEpochNanos()),
-                spans.length, dropped, error, slow, (httpRoute != null) ? Secrets.mask(httpRoute) : null,
-                new ArrayList<>(models));
+        Inferences inferences = buffer.inferences();
+        List<String> models = new ArrayList<>(inferences.models().size());
+        for (String model : inferences.models()) {
+            models.add(Secrets.mask(model));
+        }
+        return new TraceSummary(buffer.traceId(), name, first.start(), Duration.ofNanos(end - first.startEpochNanos()),
+                spans.length, buffer.dropped(), error, slow, (route != null) ? Secrets.mask(route) : null, models,
+                inferences.count(), inferences.inputTokens(), inferences.outputTokens(), inferences.cost());
     }
 
     @Override
@@ -382,12 +410,12 @@ public final class InMemoryTraceStore implements TraceStore {
     static StoredSpan mask(StoredSpan span) {
         String description = span.statusDescription();
         String maskedDescription = (description != null) ? Secrets.mask(description) : null;
-        Map<String, Object> attributes = mapStrings(span.attributes(), InMemoryTraceStore::maskValue);
+        Map<String, Object> attributes = mapStrings(span.attributes(), Secrets::maskValue);
         List<SpanEvent> events = span.events();
         List<SpanEvent> maskedEvents = events;
         for (int i = 0; i < events.size(); i++) {
             SpanEvent event = events.get(i);
-            Map<String, Object> eventAttributes = mapStrings(event.attributes(), InMemoryTraceStore::maskValue);
+            Map<String, Object> eventAttributes = mapStrings(event.attributes(), Secrets::maskValue);
             if (eventAttributes != event.attributes()) {
                 if (maskedEvents == events) {
                     maskedEvents = new ArrayList<>(events);
@@ -401,17 +429,6 @@ public final class InMemoryTraceStore implements TraceStore {
         return new StoredSpan(span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind(),
                 span.startEpochNanos(), span.durationNanos(), span.status(), maskedDescription, attributes,
                 maskedEvents);
-    }
-
-    private static String maskValue(String key, String value) {
-        // An attribute such as api_key -> abc is masked as the text "api_key=abc" would
-        // be.
-        String pair = key + "=" + value;
-        String masked = Secrets.mask(pair);
-        if (masked == pair) {
-            return value;
-        }
-        return (masked.startsWith(key + "=")) ? masked.substring(key.length() + 1) : Secrets.MASK;
     }
 
     /**
@@ -433,7 +450,7 @@ public final class InMemoryTraceStore implements TraceStore {
 
     private static boolean matches(String key, Object value, String expected) {
         if (value instanceof String text) {
-            return text.equals(expected) && maskValue(key, text) == text;
+            return text.equals(expected) && Secrets.maskValue(key, text) == text;
         }
         return String.valueOf(value).equals(expected);
     }
@@ -446,6 +463,15 @@ public final class InMemoryTraceStore implements TraceStore {
     }
 
     private record Match(long start, TraceBuffer buffer, StoredSpan[] spans) {
+    }
+
+    /**
+     * What the model calls of a trace add up to.
+     */
+    private record Inferences(List<String> models, int count, long inputTokens, long outputTokens, double cost) {
+
+        static final Inferences NONE = new Inferences(List.of(), 0, TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, Double.NaN);
+
     }
 
     /**
@@ -467,6 +493,16 @@ public final class InMemoryTraceStore implements TraceStore {
         private long endNanos = Long.MIN_VALUE;
 
         private boolean error;
+
+        private @Nullable Set<String> models;
+
+        private int inferenceCount;
+
+        private long inputTokens = TokenUsage.UNKNOWN;
+
+        private long outputTokens = TokenUsage.UNKNOWN;
+
+        private double cost = Double.NaN;
 
         TraceBuffer(String traceId, int initialCapacity, int maxSpans) {
             super(traceId);
@@ -500,6 +536,51 @@ public final class InMemoryTraceStore implements TraceStore {
         }
 
         /**
+         * Count a model call of this trace.
+         * @return {@code false} if the trace was evicted and the call not counted
+         */
+        synchronized boolean add(InferenceRecord record, TraceBuffers<?> traces) {
+            if (isRemoved()) {
+                return false;
+            }
+            this.inferenceCount++;
+            String model = record.model();
+            if (model != null) {
+                Set<String> models = this.models;
+                if (models == null) {
+                    models = new LinkedHashSet<>(4);
+                    this.models = models;
+                }
+                if (models.size() < MAX_MODELS_PER_TRACE) {
+                    models.add(model);
+                }
+            }
+            TokenUsage usage = record.usage();
+            this.inputTokens = sum(this.inputTokens, usage.inputTokens());
+            this.outputTokens = sum(this.outputTokens, usage.outputTokens());
+            if (record.hasCost()) {
+                this.cost = Double.isNaN(this.cost) ? record.cost() : this.cost + record.cost();
+            }
+            written(traces.nextSequence());
+            return true;
+        }
+
+        private static long sum(long total, long tokens) {
+            if (tokens < 0) {
+                return total;
+            }
+            return (total < 0) ? tokens : total + tokens;
+        }
+
+        synchronized Inferences inferences() {
+            if (this.inferenceCount == 0) {
+                return Inferences.NONE;
+            }
+            List<String> models = (this.models != null) ? List.copyOf(this.models) : List.of();
+            return new Inferences(models, this.inferenceCount, this.inputTokens, this.outputTokens, this.cost);
+        }
+
+        /**
          * The spans of this trace, in the order they arrived, if it matches a query.
          * @return the spans, or {@code null} if it does not match
          */
@@ -507,6 +588,10 @@ public final class InMemoryTraceStore implements TraceStore {
             StoredSpan[] spans;
             synchronized (this) {
                 if (isRemoved() || this.size == 0 || (query.errorsOnly() && !this.error)) {
+                    return null;
+                }
+                String model = query.model();
+                if (model != null && (this.models == null || !this.models.contains(model))) {
                     return null;
                 }
                 Duration slowerThan = query.slowerThan();

@@ -58,6 +58,11 @@ public final class OpenTelemetryTraceStoreSpanProcessor implements SpanProcessor
 
     @Override
     public void onEnd(ReadableSpan span) {
+        // A sampler may record a span without sampling it: such a span is neither
+        // exported nor stored.
+        if (!span.getSpanContext().isSampled()) {
+            return;
+        }
         try {
             this.store.add(toStoredSpan(span.toSpanData()));
         }

@@ -15,13 +15,16 @@ import org.jspecify.annotations.Nullable;
  * @param errorsOnly whether only traces with a span whose status is an error match
  * @param slowerThan the duration a trace has to exceed to match, or {@code null} for any;
  * a trace lasts from the earliest start to the latest end of its spans
+ * @param model a model the trace must have called (its model view, from the records of
+ * its model calls), or {@code null} for any
  * @param attributes attributes that some span of the trace must have, each with a value
  * whose text equals the one given (so {@code "42"} matches the long {@code 42});
  * unmodifiable
  * @param limit the maximum number of traces returned, at least 1
  * @author Inferlens
  */
-public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, Map<String, String> attributes, int limit) {
+public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, @Nullable String model,
+        Map<String, String> attributes, int limit) {
 
     /**
      * The number of traces returned unless a query says otherwise.
@@ -32,6 +35,7 @@ public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, Map<
      * Create a query.
      * @param errorsOnly whether only traces with an error span match
      * @param slowerThan the duration a trace has to exceed, or {@code null}
+     * @param model a model a trace must have called, or {@code null}
      * @param attributes attributes some span of a trace must have, copied
      * @param limit the maximum number of traces returned, at least 1
      */
@@ -50,7 +54,7 @@ public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, Map<
      * @return the query
      */
     public static TraceQuery all() {
-        return new TraceQuery(false, null, Map.of(), DEFAULT_LIMIT);
+        return new TraceQuery(false, null, null, Map.of(), DEFAULT_LIMIT);
     }
 
     /**
@@ -58,7 +62,7 @@ public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, Map<
      * @return the new query
      */
     public TraceQuery withErrorsOnly() {
-        return new TraceQuery(true, this.slowerThan, this.attributes, this.limit);
+        return new TraceQuery(true, this.slowerThan, this.model, this.attributes, this.limit);
     }
 
     /**
@@ -67,8 +71,8 @@ public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, Map<
      * @return the new query
      */
     public TraceQuery withSlowerThan(Duration duration) {
-        return new TraceQuery(this.errorsOnly, Objects.requireNonNull(duration, "duration"), this.attributes,
-                this.limit);
+        return new TraceQuery(this.errorsOnly, Objects.requireNonNull(duration, "duration"), this.model,
+                this.attributes, this.limit);
     }
 
     /**
@@ -80,7 +84,18 @@ public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, Map<
     public TraceQuery withAttribute(String key, String value) {
         Map<String, String> attributes = new LinkedHashMap<>(this.attributes);
         attributes.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new TraceQuery(this.errorsOnly, this.slowerThan, attributes, this.limit);
+        return new TraceQuery(this.errorsOnly, this.slowerThan, this.model, attributes, this.limit);
+    }
+
+    /**
+     * This query, matching only traces that called a model: asked it, or were answered by
+     * it when the model asked is unknown.
+     * @param model the model
+     * @return the new query
+     */
+    public TraceQuery withModel(String model) {
+        return new TraceQuery(this.errorsOnly, this.slowerThan, Objects.requireNonNull(model, "model"), this.attributes,
+                this.limit);
     }
 
     /**
@@ -89,7 +104,7 @@ public record TraceQuery(boolean errorsOnly, @Nullable Duration slowerThan, Map<
      * @return the new query
      */
     public TraceQuery withLimit(int limit) {
-        return new TraceQuery(this.errorsOnly, this.slowerThan, this.attributes, limit);
+        return new TraceQuery(this.errorsOnly, this.slowerThan, this.model, this.attributes, limit);
     }
 
 }

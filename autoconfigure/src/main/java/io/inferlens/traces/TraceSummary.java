@@ -20,15 +20,20 @@ import org.jspecify.annotations.Nullable;
  * @param error whether a span of it has an error status
  * @param slow whether a span of it was marked slow ({@code inferlens.slow=true}, set on
  * calls slower than their {@code inferlens.slow-calls} threshold)
- * @param httpRoute the route of its HTTP server span ({@code http.route}, else
- * {@code uri}), or {@code null}; masked
- * @param models the models it used ({@code gen_ai.request.model} and
- * {@code gen_ai.response.model}), without duplicates, in the order of the spans' starts;
- * masked and unmodifiable
+ * @param httpRoute the route it served, by default that of its HTTP server span
+ * ({@code http.route}, else {@code uri}), or {@code null}; masked
+ * @param models the models its sampled model calls asked (else the ones that answered),
+ * from their {@link io.inferlens.inference.InferenceRecord}s, without duplicates, in the
+ * order the calls ended; masked and unmodifiable
+ * @param inferences the number of its model calls
+ * @param inputTokens the input tokens its model calls reported, {@code -1} if none did
+ * @param outputTokens the output tokens its model calls reported, {@code -1} if none did
+ * @param cost the cost of its model calls, {@code NaN} if none had a price
  * @author Inferlens
  */
 public record TraceSummary(String traceId, String name, Instant start, Duration duration, int spanCount,
-        long droppedSpans, boolean error, boolean slow, @Nullable String httpRoute, List<String> models) {
+        long droppedSpans, boolean error, boolean slow, @Nullable String httpRoute, List<String> models, int inferences,
+        long inputTokens, long outputTokens, double cost) {
 
     /**
      * Create a summary.
@@ -41,7 +46,11 @@ public record TraceSummary(String traceId, String name, Instant start, Duration 
      * @param error whether a span of it failed
      * @param slow whether a span of it was slow
      * @param httpRoute its HTTP route, or {@code null}
-     * @param models the models it used, copied
+     * @param models the models it called, copied
+     * @param inferences the number of its model calls
+     * @param inputTokens the input tokens of its model calls, {@code -1} if unknown
+     * @param outputTokens the output tokens of its model calls, {@code -1} if unknown
+     * @param cost the cost of its model calls, {@code NaN} if unknown
      */
     public TraceSummary {
         Objects.requireNonNull(traceId, "traceId");

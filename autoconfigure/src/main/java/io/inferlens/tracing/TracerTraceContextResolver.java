@@ -46,8 +46,10 @@ public class TracerTraceContextResolver implements TraceContextResolver {
         // an unsampled span still has ids, which correlate logs; a no-op one has none
         TraceContext context = span.context();
         String traceId = context.traceId();
-        return (traceId != null && !traceId.isEmpty() && !isZeros(traceId)) ? new TraceIds(traceId, context.spanId())
-                : null;
+        if (traceId == null || traceId.isEmpty() || isZeros(traceId)) {
+            return null;
+        }
+        return new TraceIds(traceId, context.spanId(), !Boolean.FALSE.equals(context.sampled()));
     }
 
     private static boolean isZeros(String id) {

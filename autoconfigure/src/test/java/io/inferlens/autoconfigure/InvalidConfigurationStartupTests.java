@@ -2,11 +2,12 @@ package io.inferlens.autoconfigure;
 
 import java.util.List;
 
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -14,6 +15,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -70,14 +72,16 @@ class InvalidConfigurationStartupTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "always-on", "always_off", "parent-based-always-on" })
-    void probabilityNoSamplerUsesIsNotChecked(String sampler) {
+    @CsvSource({ "always-on, AlwaysOnSampler", "always_off, AlwaysOffSampler",
+            "parent-based-always-on, ParentBased{root:AlwaysOnSampler" })
+    void probabilityNoSamplerUsesIsNotChecked(String sampler, String description) {
         SpringApplication application = new SpringApplication(Application.class);
         application.setWebApplicationType(WebApplicationType.NONE);
-        application
-            .run("--management.tracing.sampling.probability=2.0",
-                    "--management.opentelemetry.tracing.sampler=" + sampler)
-            .close();
+        try (ConfigurableApplicationContext context = application.run("--management.tracing.sampling.probability=2.0",
+                "--management.opentelemetry.tracing.sampler=" + sampler)) {
+            // started, with the sampler asked for rather than a ratio one
+            assertThat(context.getBean(Sampler.class).getDescription()).startsWith(description);
+        }
     }
 
     @SpringBootConfiguration(proxyBeanMethods = false)

@@ -34,9 +34,34 @@ class TracerTransitionListenerTests {
     }
 
     @Test
-    void nothingIsRecordedWithoutACurrentSpan() {
+    void aSpanThatIsNotCurrentGetsNoEvent() {
+        SimpleSpan span = this.tracer.nextSpan().name("elsewhere").start();
         assertThatNoException().isThrownBy(() -> this.listener.onTransition("backend", "closed", "open"));
-        assertThat(this.tracer.getSpans()).isEmpty();
+        span.end();
+        assertThat(span.getEvents()).isEmpty();
+    }
+
+    @Test
+    void aSpanThatIsNotRecordedGetsNoEvent() {
+        // A span that says it is a no-op (not sampled) but would keep events given to it.
+        SimpleSpan unrecorded = new SimpleSpan() {
+
+            @Override
+            public boolean isNoop() {
+                return true;
+            }
+
+        };
+        Tracer tracer = new SimpleTracer() {
+
+            @Override
+            public SimpleSpan currentSpan() {
+                return unrecorded;
+            }
+
+        };
+        new TracerTransitionListener(tracer).onTransition("backend", "closed", "open");
+        assertThat(unrecorded.getEvents()).isEmpty();
     }
 
 }

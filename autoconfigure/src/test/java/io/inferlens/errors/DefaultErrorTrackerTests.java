@@ -54,9 +54,9 @@ class DefaultErrorTrackerTests {
                 ErrorContext.of("gateway.route").withTrace("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"));
         assertThat(captured).isTrue();
         // Prometheus:
-        // inferlens_errors_total{error_type="IllegalStateException",operation="gateway.route"}
+        // inferlens_errors_total{error_type="java.lang.IllegalStateException",operation="gateway.route"}
         assertThat(this.meters.get("inferlens.errors")
-            .tags("error_type", "IllegalStateException", "operation", "gateway.route")
+            .tags("error.type", "java.lang.IllegalStateException", "operation", "gateway.route")
             .counter()
             .count()).isEqualTo(1);
         assertThat(this.reported).singleElement().satisfies((error) -> {
@@ -183,7 +183,7 @@ class DefaultErrorTrackerTests {
                 ErrorContext.of("model.call"));
         this.tracker.captureMessage("no model can serve the request", Severity.ERROR, ErrorContext.of("router"));
         assertThat(this.meters.get("inferlens.errors").counters()).singleElement()
-            .satisfies((counter) -> assertThat(counter.getId().getTag("error_type")).isEqualTo("message"))
+            .satisfies((counter) -> assertThat(counter.getId().getTag("error.type")).isEqualTo("message"))
             .satisfies((counter) -> assertThat(counter.getId().getTag("operation")).isEqualTo("router"));
         assertThat(this.store.groups()).extracting(ErrorGroup::lastMessage)
             .containsExactly("no model can serve the request", "backend answered 200 with an empty body, token=****");
@@ -246,8 +246,10 @@ class DefaultErrorTrackerTests {
             executor.shutdownNow();
         }
         assertThat(sharedCaptures).hasValue(1);
-        assertThat(this.meters.get("inferlens.errors").tag("error_type", "IllegalArgumentException").counter().count())
-            .isEqualTo(threads * perThread);
+        assertThat(this.meters.get("inferlens.errors")
+            .tag("error.type", "java.lang.IllegalArgumentException")
+            .counter()
+            .count()).isEqualTo(threads * perThread);
         assertThat(this.store.totalCount()).isEqualTo(threads * perThread + 1);
         assertThat(this.reported).hasSize(threads * perThread + 1);
     }

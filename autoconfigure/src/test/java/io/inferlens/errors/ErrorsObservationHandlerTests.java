@@ -51,7 +51,7 @@ class ErrorsObservationHandlerTests {
         // Prometheus:
         // inferlens_errors_total{error_type="IllegalStateException",operation="chat"}
         Counter counter = this.meters.get("inferlens.errors")
-            .tags("error_type", "IllegalStateException", "operation", "chat")
+            .tags("error.type", "IllegalStateException", "operation", "chat")
             .counter();
         assertThat(counter.count()).isEqualTo(1);
         assertThat(counter.getId().getDescription())
@@ -113,8 +113,8 @@ class ErrorsObservationHandlerTests {
         handle((error) -> (error instanceof IOException) ? null : " ");
         fail("chat", new IOException());
         fail("chat", new IllegalStateException());
-        assertThat(count("IOException", "chat")).isEqualTo(1);
-        assertThat(count("IllegalStateException", "chat")).isEqualTo(1);
+        assertThat(count("java.io.IOException", "chat")).isEqualTo(1);
+        assertThat(count("java.lang.IllegalStateException", "chat")).isEqualTo(1);
     }
 
     @Test
@@ -125,7 +125,7 @@ class ErrorsObservationHandlerTests {
         for (int i = 0; i < 3; i++) {
             assertThatNoException().isThrownBy(() -> fail("chat", new IllegalStateException()));
         }
-        assertThat(count("IllegalStateException", "chat")).isEqualTo(3);
+        assertThat(count("java.lang.IllegalStateException", "chat")).isEqualTo(3);
         assertThat(occurrences(output.getOut(), " WARN ")).isEqualTo(1);
         assertThat(output).contains("ErrorClassifier").contains("classifier broken");
     }
@@ -157,7 +157,7 @@ class ErrorsObservationHandlerTests {
         finally {
             executor.shutdownNow();
         }
-        assertThat(count("IllegalStateException", "chat")).isEqualTo(threads * 50);
+        assertThat(count("java.lang.IllegalStateException", "chat")).isEqualTo(threads * 50);
         assertThat(occurrences(output.getOut(), " WARN ")).isEqualTo(1);
     }
 
@@ -269,7 +269,7 @@ class ErrorsObservationHandlerTests {
 
     private double count(String errorType, String operation) {
         return this.meters.get("inferlens.errors")
-            .tags("error_type", errorType, "operation", operation)
+            .tags("error.type", errorType, "operation", operation)
             .counter()
             .count();
     }

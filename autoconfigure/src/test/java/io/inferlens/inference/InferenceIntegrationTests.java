@@ -163,11 +163,14 @@ class InferenceIntegrationTests {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             // (1000 uncached x $3 + 200 cached x $0.30 + 300 output x $15) per million
             double perCall = (1000 * 3 + 200 * 0.3 + 300 * 15) / 1_000_000.0;
+            // tagged as the token series it joins
             assertThat(meters.get("inferlens.inference.cost")
-                .tag("model", "sim-large")
-                .tag("provider", "openai")
+                .tag("gen_ai.operation.name", "chat")
+                .tag("gen_ai.request.model", "sim-large")
+                .tag("gen_ai.provider.name", "openai")
                 .counter()
                 .count()).isCloseTo(2 * perCall, within(1e-12));
+            assertThat(meters.get("inferlens.inference.cost").counter().getId().getTag("error.type")).isNull();
             assertThat(meters.get("inferlens.inference.cost").counter().getId().getBaseUnit()).isEqualTo("usd");
         });
     }
@@ -204,7 +207,7 @@ class InferenceIntegrationTests {
                 .timer()
                 .count()).isEqualTo(1);
             assertThat(meters.get("inferlens.errors")
-                .tag("error_type", "IllegalStateException")
+                .tag("error.type", "java.lang.IllegalStateException")
                 .tag("operation", "chat")
                 .counter()
                 .count()).isEqualTo(1);

@@ -50,8 +50,7 @@ class InferenceRecorderTests {
             ContentCapture.DISABLED);
 
     InferenceRecorderTests() {
-        this.registry.observationConfig()
-            .observationHandler(new InferenceMeterObservationHandler(this.meters, PriceTable.EMPTY));
+        this.registry.observationConfig().observationHandler(new InferenceMeterObservationHandler(this.meters));
     }
 
     @Test
@@ -281,7 +280,7 @@ class InferenceRecorderTests {
             .filter((candidate) -> candidate.getName().equals(name))
             .findFirst()
             .orElseThrow();
-        InferenceMethod resolved = InferenceMethod.resolve(method, Models.class);
+        InferenceMethod resolved = InferenceMethods.resolve(method, Models.class);
         assertThat(resolved).isNotNull();
         return resolved;
     }

@@ -115,7 +115,7 @@ class InferenceWithoutOptionalLibrariesTests {
                 recorder.observe("chat", null, "gpt-4o",
                         () -> Map.of("usage", Map.of("prompt_tokens", 5, "completion_tokens", 2)));
                 Method embed = Models.class.getMethod("embed", String.class);
-                recorder.observe(InferenceMethod.resolve(embed, Models.class), new Object[] { "text-embed" },
+                recorder.observe(InferenceMethods.resolve(embed, Models.class), new Object[] { "text-embed" },
                         () -> "vector");
             }
             catch (Throwable ex) {
@@ -133,7 +133,7 @@ class InferenceWithoutOptionalLibrariesTests {
         public String get() {
             List<String> kinds = new ArrayList<>();
             for (Method method : new Method[] { method("embed"), method("async"), method("stream") }) {
-                kinds.add(InferenceMethod.resolve(method, Models.class).getResultKind().name());
+                kinds.add(InferenceMethods.resolve(method, Models.class).getResultKind().name());
             }
             return String.join(" ", kinds);
         }

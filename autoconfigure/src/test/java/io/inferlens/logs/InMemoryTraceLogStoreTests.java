@@ -229,6 +229,10 @@ class InMemoryTraceLogStoreTests {
         InMemoryTraceLogStore store = new InMemoryTraceLogStore(maxTraces, maxEventsPerTrace, 100, LogLevel.INFO);
         ExecutorService executor = Executors.newFixedThreadPool(threads + 1);
         CountDownLatch start = new CountDownLatch(1);
+        // Every writer pauses halfway until the watcher has looked once: on two cores the
+        // watcher may otherwise not run before the writers finish, and check nothing.
+        CountDownLatch halfway = new CountDownLatch(threads);
+        CountDownLatch watched = new CountDownLatch(1);
         Map<String, Integer> maxTraceCountSeen = new ConcurrentHashMap<>();
         try {
             List<Future<?>> writers = new ArrayList<>();
@@ -237,6 +241,10 @@ class InMemoryTraceLogStoreTests {
                 writers.add(executor.submit(() -> {
                     start.await();
                     for (int i = 0; i < eventsPerThread; i++) {
+                        if (i == eventsPerThread / 2) {
+                            halfway.countDown();
+                            watched.await(30, TimeUnit.SECONDS);
+                        }
                         // Each thread walks the trace ids in its own order, with hot
                         // traces.
                         int trace = (i % 3 == 0) ? (i % 7) : ((i * 31 + thread.hashCode()) % traceIds);
@@ -248,10 +256,16 @@ class InMemoryTraceLogStoreTests {
             }
             Future<?> watcher = executor.submit(() -> {
                 start.await();
-                while (!writers.stream().allMatch(Future::isDone)) {
+                halfway.await(30, TimeUnit.SECONDS);
+                boolean first = true;
+                while (first || !writers.stream().allMatch(Future::isDone)) {
                     maxTraceCountSeen.merge("max", store.traceCount(), Math::max);
                     for (TraceLogEvent event : store.recent(LogLevel.INFO, 50)) {
                         assertThat(store.forTrace(event.traceId()).size()).isLessThanOrEqualTo(maxEventsPerTrace);
+                    }
+                    if (first) {
+                        first = false;
+                        watched.countDown();
                     }
                 }
                 return null;
@@ -265,7 +279,8 @@ class InMemoryTraceLogStoreTests {
         finally {
             executor.shutdownNow();
         }
-        assertThat(maxTraceCountSeen.getOrDefault("max", 0)).isLessThanOrEqualTo(maxTraces);
+        assertThat(maxTraceCountSeen).containsKey("max");
+        assertThat(maxTraceCountSeen.get("max")).isLessThanOrEqualTo(maxTraces);
         // Two threads that add the same new trace at once may both evict one to make
         // room,
         // and only one adds it: the store can end up to one trace per thread under its

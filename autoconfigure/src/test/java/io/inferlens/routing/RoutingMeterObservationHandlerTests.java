@@ -63,12 +63,13 @@ class RoutingMeterObservationHandlerTests {
         assertThatThrownBy(() -> this.recorder.route(() -> {
             throw new IOException("down");
         })).isInstanceOf(IOException.class);
-        // inferlens_routing_requests_total{status="success|failure"}
+        // inferlens_routing_requests_total{error_type=""|"java.io.IOException"}
         assertThat(this.meters.get("inferlens.routing.requests").counters()).hasSize(2);
-        assertThat(this.meters.get("inferlens.routing.requests").tag("status", "success").counter().count())
-            .isEqualTo(2);
-        assertThat(this.meters.get("inferlens.routing.requests").tag("status", "failure").counter().count())
-            .isEqualTo(1);
+        assertThat(this.meters.get("inferlens.routing.requests").tag("error.type", "").counter().count()).isEqualTo(2);
+        assertThat(this.meters.get("inferlens.routing.requests")
+            .tag("error.type", "java.io.IOException")
+            .counter()
+            .count()).isEqualTo(1);
     }
 
     @Test
@@ -81,13 +82,18 @@ class RoutingMeterObservationHandlerTests {
             throw new IllegalStateException("down");
         })).isInstanceOf(IllegalStateException.class);
         // inferlens_routing_latency_seconds_bucket{le="..."}, _count, _sum
-        Timer latency = this.meters.get("inferlens.routing.latency").timer();
-        assertThat(latency.getId().getTags()).isEmpty();
-        assertThat(latency.count()).isEqualTo(4);
-        assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2743);
+        // one series per error.type: empty for the calls that succeeded
+        Timer latency = this.meters.get("inferlens.routing.latency").tag("error.type", "").timer();
+        assertThat(latency.count()).isEqualTo(3);
+        assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2043);
         assertThat(bucketsInMillis(latency.takeSnapshot())).containsExactly(entry(1.0, 0.0), entry(5.0, 1.0),
                 entry(10.0, 1.0), entry(25.0, 1.0), entry(50.0, 2.0), entry(100.0, 2.0), entry(250.0, 2.0),
-                entry(500.0, 2.0), entry(1000.0, 3.0), entry(2500.0, 4.0), entry(5000.0, 4.0), entry(10000.0, 4.0));
+                entry(500.0, 2.0), entry(1000.0, 2.0), entry(2500.0, 3.0), entry(5000.0, 3.0), entry(10000.0, 3.0));
+        Timer failed = this.meters.get("inferlens.routing.latency")
+            .tag("error.type", IllegalStateException.class.getName())
+            .timer();
+        assertThat(failed.count()).isEqualTo(1);
+        assertThat(failed.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(700);
     }
 
     @Test
@@ -178,8 +184,10 @@ class RoutingMeterObservationHandlerTests {
         })).isInstanceOf(IllegalStateException.class);
         assertThat(this.meters.find("inferlens.routing.decisions").counters()).isEmpty();
         assertThat(this.meters.find("inferlens.routing.candidates").counters()).isEmpty();
-        assertThat(this.meters.get("inferlens.routing.requests").tag("status", "failure").counter().count())
-            .isEqualTo(1);
+        assertThat(this.meters.get("inferlens.routing.requests")
+            .tag("error.type", IllegalStateException.class.getName())
+            .counter()
+            .count()).isEqualTo(1);
     }
 
     @Test
@@ -238,7 +246,8 @@ class RoutingMeterObservationHandlerTests {
             .containsExactlyInAnyOrder("inferlens.routing.requests", "inferlens.routing.latency",
                     "inferlens.routing.decisions", "inferlens.routing.confidence", "inferlens.routing.uncertainty",
                     "inferlens.routing.candidates", "inferlens.feature_engineering.duration",
-                    "inferlens.model_inference.duration");
+                    "inferlens.model_inference.duration", "inferlens.routing.stage.duration",
+                    "inferlens.routing.stage.duration");
         Observation.createNotStarted("other", this.observations).observe(() -> {
         });
         assertThat(this.meters.find("other").timer()).isNotNull();
@@ -288,7 +297,7 @@ class RoutingMeterObservationHandlerTests {
         finally {
             pool.shutdownNow();
         }
-        assertThat(this.meters.get("inferlens.routing.requests").tag("status", "success").counter().count())
+        assertThat(this.meters.get("inferlens.routing.requests").tag("error.type", "").counter().count())
             .isEqualTo(threads * callsPerThread);
         assertThat(this.meters.get("inferlens.routing.latency").timer().count()).isEqualTo(threads * callsPerThread);
         assertThat(candidates("1-10")).isEqualTo(5.0 * threads * callsPerThread);

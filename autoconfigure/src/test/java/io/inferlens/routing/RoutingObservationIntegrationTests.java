@@ -88,8 +88,7 @@ class RoutingObservationIntegrationTests {
         this.contextRunner.run((context) -> {
             context.getBean(Router.class).route("summarise this contract");
             MeterRegistry meters = context.getBean(MeterRegistry.class);
-            assertThat(meters.get("inferlens.routing.requests").tag("status", "success").counter().count())
-                .isEqualTo(1);
+            assertThat(meters.get("inferlens.routing.requests").tag("error.type", "").counter().count()).isEqualTo(1);
             Timer latency = meters.get("inferlens.routing.latency").timer();
             assertThat(latency.count()).isEqualTo(1);
             assertThat(latency.takeSnapshot().histogramCounts()).hasSize(12);
@@ -110,7 +109,7 @@ class RoutingObservationIntegrationTests {
                     .isEqualTo(1);
             }
             // Boot's default meter handler is not asked about routing observations
-            for (RoutingStage stage : RoutingStage.values()) {
+            for (RoutingStage stage : RoutingStage.builtIn()) {
                 assertThat(meters.find(stage.getObservationName()).meters()).isEmpty();
                 assertThat(meters.find(stage.getObservationName() + ".active").meters()).isEmpty();
             }
@@ -131,16 +130,18 @@ class RoutingObservationIntegrationTests {
                 assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
                     .isEqualTo(IllegalStateException.class.getName());
             });
-            assertThat(routing.getAttributes().get(AttributeKey.stringKey("inferlens.routing.status")))
-                .isEqualTo("failure");
+            assertThat(routing.getAttributes().get(AttributeKey.stringKey("error.type")))
+                .isEqualTo(IllegalStateException.class.getName());
             MeterRegistry meters = context.getBean(MeterRegistry.class);
-            assertThat(meters.get("inferlens.routing.requests").tag("status", "failure").counter().count())
-                .isEqualTo(1);
-            assertThat(meters.find("inferlens.routing.requests").tag("status", "success").counter()).isNull();
+            assertThat(meters.get("inferlens.routing.requests")
+                .tag("error.type", IllegalStateException.class.getName())
+                .counter()
+                .count()).isEqualTo(1);
+            assertThat(meters.find("inferlens.routing.requests").tag("error.type", "").counter()).isNull();
             assertThat(meters.get("inferlens.routing.latency").timer().count()).isEqualTo(1);
             assertThat(meters.get("inferlens.errors")
                 .tag("operation", "routing_request")
-                .tag("error_type", "IllegalStateException")
+                .tag("error.type", "java.lang.IllegalStateException")
                 .counter()
                 .count()).isEqualTo(1);
         });
@@ -183,7 +184,7 @@ class RoutingObservationIntegrationTests {
             .containsExactlyInAnyOrder("routing_request", "feature_engineering", "model_inference", "model_inference",
                     "model_inference", "uncertainty_estimation", "circuit_breaker_check");
         assertThat(spans).filteredOn((span) -> span.getName().equals("model_inference"))
-            .extracting((span) -> span.getAttributes().get(AttributeKey.stringKey("inferlens.routing.model_type")))
+            .extracting((span) -> span.getAttributes().get(AttributeKey.stringKey("model_type")))
             .containsExactlyInAnyOrderElementsOf(MODELS);
         assertThat(routing.getAttributes().get(AttributeKey.stringKey("inferlens.routing.target")))
             .isEqualTo("powerful");
@@ -192,8 +193,7 @@ class RoutingObservationIntegrationTests {
         assertThat(routing.getAttributes().get(AttributeKey.stringKey("inferlens.routing.uncertainty")))
             .isEqualTo("0.12");
         assertThat(routing.getAttributes().get(AttributeKey.stringKey("inferlens.routing.candidates"))).isEqualTo("3");
-        assertThat(routing.getAttributes().get(AttributeKey.stringKey("inferlens.routing.status")))
-            .isEqualTo("success");
+        assertThat(routing.getAttributes().get(AttributeKey.stringKey("error.type"))).isNull();
     }
 
     private static List<SpanData> spans(AssertableApplicationContext context) {

@@ -69,7 +69,7 @@ class RoutingRecorderTests {
         assertThat(request.getContextualName()).isEqualTo("routing_request");
         assertThat(request.getParentObservation()).isNull();
         assertThat(this.handler.stopped).hasSize(6).allSatisfy((context) -> {
-            assertThat(context.getContextualName()).isEqualTo(context.getStage().getSpanName());
+            assertThat(context.getContextualName()).isEqualTo(context.getStage().getName());
             assertThat(context.getName()).isEqualTo(context.getStage().getObservationName());
             if (context != request) {
                 assertThat(context.getParentObservation().getContextView()).isSameAs(request);
@@ -80,17 +80,19 @@ class RoutingRecorderTests {
                     "circuit_breaker_check", "routing_request");
         assertThat(this.registry).hasObservationWithNameEqualTo("inferlens.routing.request")
             .that()
-            .hasLowCardinalityKeyValue("inferlens.routing.status", "success");
+            .doesNotHaveLowCardinalityKeyValueWithKey("error.type");
         assertThat(this.registry).hasObservationWithNameEqualTo("inferlens.routing.feature_engineering")
             .that()
-            .hasLowCardinalityKeyValue("inferlens.routing.batch_size_range", "11-50")
+            .hasLowCardinalityKeyValue("stage", "feature_engineering")
+            .hasLowCardinalityKeyValue("batch_size_range", "11-50")
             .hasHighCardinalityKeyValue("inferlens.routing.batch_size", "25");
         assertThat(this.handler.stage(RoutingStage.MODEL_INFERENCE))
-            .extracting((context) -> context.getLowCardinalityKeyValue("inferlens.routing.model_type").getValue())
+            .extracting((context) -> context.getLowCardinalityKeyValue("model_type").getValue())
             .containsExactly("lightweight", "powerful");
         assertThat(this.registry).hasObservationWithNameEqualTo("inferlens.routing.circuit_breaker_check")
             .that()
-            .hasLowCardinalityKeyValue("inferlens.routing.circuit_breaker", "powerful");
+            .hasLowCardinalityKeyValue("stage", "circuit_breaker_check")
+            .hasHighCardinalityKeyValue("inferlens.routing.circuit_breaker", "powerful");
     }
 
     @Test
@@ -229,7 +231,7 @@ class RoutingRecorderTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("inferlens.routing.request")
             .that()
             .hasError(failure)
-            .hasLowCardinalityKeyValue("inferlens.routing.status", "failure")
+            .hasLowCardinalityKeyValue("error.type", failure.getClass().getName())
             .hasBeenStopped();
         assertThat(this.registry).hasObservationWithNameEqualTo("inferlens.routing.model_inference")
             .that()
@@ -265,7 +267,7 @@ class RoutingRecorderTests {
             .that()
             .hasBeenStopped()
             .hasError(failure)
-            .hasLowCardinalityKeyValue("inferlens.routing.status", "failure");
+            .hasLowCardinalityKeyValue("error.type", IllegalStateException.class.getName());
     }
 
     @Test

@@ -1,12 +1,15 @@
 package io.inferlens.stats;
 
+import java.util.List;
 import java.util.Map;
 
 import io.inferlens.inference.InferenceObservationContext;
+import io.inferlens.inference.InferenceRecordPublisher;
 import io.inferlens.inference.ModelPrice;
 import io.inferlens.inference.PriceTable;
 import io.inferlens.inference.TokenUsage;
 import io.inferlens.observation.InstrumentedOperation;
+import io.inferlens.observation.TraceContextResolver;
 import io.inferlens.spring.web.servlet.ServletServerRequestSource;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -36,9 +39,8 @@ class StatsObservationHandlerTests {
     private final ObservationRegistry registry = ObservationRegistry.create();
 
     StatsObservationHandlerTests() {
-        PriceTable prices = new PriceTable(Map.of("sim-small", ModelPrice.of(0.15, 0.6)));
         this.registry.observationConfig()
-            .observationHandler(new StatsObservationHandler(this.statistics, prices, new ServletServerRequestSource()));
+            .observationHandler(new StatsObservationHandler(this.statistics, new ServletServerRequestSource()));
     }
 
     @Test
@@ -98,8 +100,20 @@ class StatsObservationHandlerTests {
         assertThat(this.statistics.operations()).hasSize(2);
     }
 
+    /**
+     * Models come to the statistics from the records the publisher hands them, priced
+     * with its table.
+     */
+    private void publishRecordsToTheStatistics() {
+        PriceTable prices = new PriceTable(Map.of("sim-small", ModelPrice.of(0.15, 0.6)));
+        this.registry.observationConfig()
+            .observationHandler(new InferenceRecordPublisher(prices, TraceContextResolver.MDC_KEYS,
+                    () -> List.of(this.statistics)));
+    }
+
     @Test
     void modelCallIsRecordedWithTokensAndCostFromThePriceTable() {
+        publishRecordsToTheStatistics();
         InferenceObservationContext context = new InferenceObservationContext("chat", "openai", "sim-small");
         Observation.createNotStarted("gen_ai.client.operation", () -> context, this.registry)
             .observe(() -> context.setUsage(TokenUsage.of(1000, 500).withResponseModel("sim-small-2026")));
@@ -115,6 +129,7 @@ class StatsObservationHandlerTests {
 
     @Test
     void modelCallWithoutRequestModelIsRecordedUnderTheResponseModelWithoutCostWhenUnpriced() {
+        publishRecordsToTheStatistics();
         InferenceObservationContext context = new InferenceObservationContext("chat", "openai", null);
         Observation.createNotStarted("gen_ai.client.operation", () -> context, this.registry)
             .observe(() -> context.setUsage(TokenUsage.of(10, 5).withResponseModel("local-llm")));

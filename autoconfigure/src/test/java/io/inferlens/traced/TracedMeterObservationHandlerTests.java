@@ -29,18 +29,16 @@ class TracedMeterObservationHandlerTests {
     }
 
     @Test
-    void timerIsNamedAfterTheOperationAndTaggedWithOutcomeErrorAndAttributes() throws Exception {
+    void timerIsNamedAfterTheOperationAndTaggedWithErrorTypeAndAttributes() throws Exception {
         TracedMethod method = tracedMethod("work");
         observe(method, null);
         observe(method, null);
         observe(method, new IllegalStateException("boom"));
-        Timer success = this.meters.get("demo.work")
-            .tags("outcome", "success", "error", "none", "tier", "gold")
-            .timer();
+        Timer success = this.meters.get("demo.work").tags("error.type", "", "tier", "gold").timer();
         assertThat(success.count()).isEqualTo(2);
         assertThat(success.getId().getDescription()).isEqualTo("Duration of a @Traced operation");
         Timer failure = this.meters.get("demo.work")
-            .tags("outcome", "error", "error", "IllegalStateException", "tier", "gold")
+            .tags("error.type", "java.lang.IllegalStateException", "tier", "gold")
             .timer();
         assertThat(failure.count()).isEqualTo(1);
     }
@@ -85,7 +83,7 @@ class TracedMeterObservationHandlerTests {
                 return KeyValues.of("n", String.valueOf(this.next++ / 4));
             }
         };
-        int tagSets = TracedMeterObservationHandler.MAX_CACHED_TIMERS + 10;
+        int tagSets = io.inferlens.metrics.MeterCache.DEFAULT_MAX_KEYS + 10;
         for (int i = 0; i < 2 * tagSets; i++) {
             Observation
                 .createNotStarted(unbounded, method.getDefaultConvention(), () -> new TracedObservationContext(method),
@@ -110,7 +108,7 @@ class TracedMeterObservationHandlerTests {
 
     private static TracedMethod tracedMethod(String name) throws NoSuchMethodException {
         Method method = Service.class.getMethod(name);
-        return TracedMethod.resolve(method, Service.class);
+        return TracedMethods.resolve(method, Service.class);
     }
 
     static class Service {

@@ -9,6 +9,8 @@ import io.inferlens.annotation.Traced;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;
@@ -20,8 +22,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -65,18 +65,17 @@ class TracedObservationIntegrationTests {
         .withUserConfiguration(SpanCollection.class, Services.class);
 
     @Test
-    void callProducesSpanWithKindAttributesAndTimerWithOutcome() {
+    void callProducesSpanWithKindAttributesAndTimerWithErrorType() {
         this.contextRunner.run((context) -> {
             context.getBean(Outer.class).call();
             SpanData span = span(context, "demo.inner");
             assertThat(span.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CLIENT);
             assertThat(span.getAttributes().get(AttributeKey.stringKey("tier"))).isEqualTo("gold");
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("success");
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isNull();
             assertThat(span.getAttributes().get(AttributeKey.stringKey("code.function.name")))
                 .isEqualTo(Inner.class.getName() + ".call");
             MeterRegistry meters = context.getBean(MeterRegistry.class);
-            assertThat(meters.get("demo.inner").tag("outcome", "success").tag("tier", "gold").timer().count())
-                .isEqualTo(1);
+            assertThat(meters.get("demo.inner").tag("error.type", "").tag("tier", "gold").timer().count()).isEqualTo(1);
         });
     }
 
@@ -104,9 +103,11 @@ class TracedObservationIntegrationTests {
                 assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
                     .isEqualTo(IOException.class.getName());
             });
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("error");
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type")))
+                .isEqualTo(IOException.class.getName());
             MeterRegistry meters = context.getBean(MeterRegistry.class);
-            assertThat(meters.get("demo.fail").tag("outcome", "error").timer().count()).isEqualTo(1);
+            assertThat(meters.get("demo.fail").tag("error.type", IOException.class.getName()).timer().count())
+                .isEqualTo(1);
         });
     }
 

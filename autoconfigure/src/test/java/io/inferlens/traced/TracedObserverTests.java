@@ -45,7 +45,7 @@ class TracedObserverTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.work")
             .that()
             .hasContextualNameEqualTo("demo.work")
-            .hasLowCardinalityKeyValue("outcome", "success")
+            .doesNotHaveLowCardinalityKeyValueWithKey("error.type")
             .hasLowCardinalityKeyValue("tier", "gold")
             .hasBeenStarted()
             .hasBeenStopped();
@@ -65,7 +65,7 @@ class TracedObserverTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.fail")
             .that()
             .hasError(failure)
-            .hasLowCardinalityKeyValue("outcome", "error")
+            .hasLowCardinalityKeyValue("error.type", "java.io.IOException")
             .hasBeenStopped();
     }
 
@@ -80,7 +80,7 @@ class TracedObserverTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.async")
             .that()
             .hasBeenStopped()
-            .hasLowCardinalityKeyValue("outcome", "success");
+            .doesNotHaveLowCardinalityKeyValueWithKey("error.type");
     }
 
     @Test
@@ -96,7 +96,7 @@ class TracedObserverTests {
             .that()
             .hasBeenStopped()
             .hasError(failure)
-            .hasLowCardinalityKeyValue("outcome", "error");
+            .hasLowCardinalityKeyValue("error.type", "java.lang.IllegalStateException");
     }
 
     @Test
@@ -182,7 +182,7 @@ class TracedObserverTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.work")
             .that()
             .hasLowCardinalityKeyValue("team", "search")
-            .doesNotHaveLowCardinalityKeyValueWithKey("outcome");
+            .doesNotHaveLowCardinalityKeyValueWithKey("tier");
     }
 
     @Test
@@ -238,11 +238,11 @@ class TracedObserverTests {
     @Test
     void reservedOrBlankAttributeKeysAreRejectedNamingTheMethodAndKey() throws Exception {
         assertThatIllegalStateException()
-            .isThrownBy(() -> TracedMethod.resolve(Invalid.class.getMethod("reserved"), Invalid.class))
-            .withMessageContaining("'outcome'")
+            .isThrownBy(() -> TracedMethods.resolve(Invalid.class.getMethod("reserved"), Invalid.class))
+            .withMessageContaining("'error.type'")
             .withMessageContaining(Invalid.class.getName() + ".reserved");
         assertThatIllegalStateException()
-            .isThrownBy(() -> TracedMethod.resolve(Invalid.class.getMethod("blank"), Invalid.class))
+            .isThrownBy(() -> TracedMethods.resolve(Invalid.class.getMethod("blank"), Invalid.class))
             .withMessageContaining("blank");
     }
 
@@ -275,7 +275,7 @@ class TracedObserverTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.async")
             .that()
             .hasBeenStopped()
-            .hasLowCardinalityKeyValue("outcome", "error");
+            .hasLowCardinalityKeyValue("error.type", "java.util.concurrent.CancellationException");
     }
 
     @Test
@@ -437,7 +437,7 @@ class TracedObserverTests {
 
     public static class Invalid {
 
-        @Traced(attributes = @Traced.Attribute(key = "outcome", value = "x"))
+        @Traced(attributes = @Traced.Attribute(key = "error.type", value = "x"))
         public void reserved() {
         }
 

@@ -10,13 +10,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.inferlens.annotation.SpanKind;
+import io.inferlens.inference.InferenceRecord;
+import io.inferlens.inference.TokenUsage;
 import io.inferlens.logs.InMemoryTraceLogStore;
 import io.inferlens.logs.LogLevel;
 import io.inferlens.logs.TraceLogEvent;
+import io.micrometer.common.KeyValues;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -54,9 +56,54 @@ class InMemoryTraceStoreTests {
         assertThat(t1.droppedSpans()).isZero();
         assertThat(t1.error()).isFalse();
         assertThat(t1.httpRoute()).isEqualTo("/chat");
-        assertThat(t1.models()).containsExactly("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-mini");
+        // Models come from the records of model calls, not from span attributes.
+        assertThat(t1.models()).isEmpty();
+        assertThat(t1.inferences()).isZero();
         assertThat(recent.get(0).httpRoute()).isNull();
         assertThat(recent.get(0).models()).isEmpty();
+    }
+
+    @Test
+    void modelViewSumsTheRecordsOfTheTracesSampledModelCalls() {
+        this.store.add(span("t1", "a", null, "GET /chat", 0, 100, SpanKind.SERVER, Map.of("http.route", "/chat")));
+        this.store.onInference(record("t1", "gpt-4o", "gpt-4o-2024-08-06", 100, 20, 0.002, true));
+        this.store.onInference(record("t1", "gpt-4o-mini", null, 50, -1, Double.NaN, true));
+        this.store.onInference(record("t1", "gpt-4o", null, 10, 5, 0.001, true));
+        // Unsampled: its trace is not stored, so it neither counts nor takes a slot.
+        this.store.onInference(record("t2", "unsampled", null, 1, 1, 1.0, false));
+        assertThat(this.store.size()).isEqualTo(1);
+        TraceSummary t1 = this.store.recent(TraceQuery.all()).get(0);
+        assertThat(t1.models()).containsExactly("gpt-4o", "gpt-4o-mini");
+        assertThat(t1.inferences()).isEqualTo(3);
+        assertThat(t1.inputTokens()).isEqualTo(160);
+        assertThat(t1.outputTokens()).isEqualTo(25);
+        assertThat(t1.cost()).isCloseTo(0.003, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(this.store.recent(TraceQuery.all().withModel("gpt-4o-mini"))).hasSize(1);
+        assertThat(this.store.recent(TraceQuery.all().withModel("gpt-3.5"))).isEmpty();
+    }
+
+    @Test
+    void modelCallsArrivingBeforeTheirSpansAreKept() {
+        this.store.onInference(record("t1", "gpt-4o", null, 1, 1, Double.NaN, true));
+        assertThat(this.store.recent(TraceQuery.all())).isEmpty();
+        this.store.add(span("t1", "a", null, "chat gpt-4o", 0, 10, Map.of()));
+        assertThat(this.store.recent(TraceQuery.all())).singleElement()
+            .satisfies((summary) -> assertThat(summary.models()).containsExactly("gpt-4o"));
+    }
+
+    @Test
+    void modelNamesAreMaskedOnRead() {
+        this.store.add(span("t1", "a", null, "chat", 0, 10, Map.of()));
+        this.store.onInference(record("t1", "sk-live-0123456789abcdefghijklmnop", null, 1, 1, Double.NaN, true));
+        assertThat(this.store.recent(TraceQuery.all()).get(0).models()).singleElement()
+            .satisfies((model) -> assertThat(model).doesNotContain("0123456789"));
+    }
+
+    static InferenceRecord record(String traceId, String requestModel, @Nullable String responseModel, long inputTokens,
+            long outputTokens, double cost, boolean sampled) {
+        return new InferenceRecord(Instant.EPOCH, Duration.ofMillis(10), "chat", "openai", requestModel,
+                new TokenUsage(inputTokens, outputTokens, TokenUsage.UNKNOWN, responseModel, List.of()), cost, null,
+                false, false, null, null, InferenceRecord.Source.RECORDER, KeyValues.empty(), traceId, "s", sampled);
     }
 
     @Test
@@ -301,8 +348,11 @@ class InMemoryTraceStoreTests {
     void spansPerTraceStayWithinTheirBoundUnderConcurrency() throws Exception {
         InMemoryTraceStore store = new InMemoryTraceStore(100, 500, 100);
         int threads = 8;
-        run(threads, (thread) -> {
+        run(threads, (thread, halfway) -> {
             for (int i = 0; i < 125; i++) {
+                if (i == 62) {
+                    halfway.run();
+                }
                 for (int trace = 0; trace < 10; trace++) {
                     store.add(span("t" + trace, thread + "-" + i, null, "s", i, 1, Map.of()));
                 }
@@ -324,8 +374,11 @@ class InMemoryTraceStoreTests {
         InMemoryTraceStore store = new InMemoryTraceStore(100, 10, 100);
         int threads = 8;
         int tracesPerThread = 2000;
-        run(threads, (thread) -> {
+        run(threads, (thread, halfway) -> {
             for (int i = 0; i < tracesPerThread; i++) {
+                if (i == tracesPerThread / 2) {
+                    halfway.run();
+                }
                 String traceId = thread + "-" + i;
                 store.add(span(traceId, "a", null, "a", i, 1, Map.of()));
                 store.add(span(traceId, "b", "a", "b", i, 1, Map.of()));
@@ -344,19 +397,34 @@ class InMemoryTraceStoreTests {
             .allSatisfy((summary) -> assertThat(summary.spanCount()).isBetween(1, 10));
     }
 
+    /**
+     * Run writers on several threads while another thread checks the store, at least once
+     * while every writer is paused halfway through its work: on two cores a checker
+     * thread may otherwise not be scheduled before the writers finish.
+     */
     private static void run(int threads, ThreadBody body, Runnable check) throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(threads + 1);
         try {
             CountDownLatch start = new CountDownLatch(1);
+            CountDownLatch halfway = new CountDownLatch(threads);
+            CountDownLatch checkedHalfway = new CountDownLatch(1);
             AtomicInteger running = new AtomicInteger(threads);
-            AtomicBoolean checked = new AtomicBoolean();
+            AtomicInteger checks = new AtomicInteger();
             List<Future<?>> futures = new ArrayList<>();
             for (int thread = 0; thread < threads; thread++) {
                 int id = thread;
                 futures.add(executor.submit(() -> {
                     start.await();
                     try {
-                        body.run(id);
+                        body.run(id, () -> {
+                            halfway.countDown();
+                            try {
+                                checkedHalfway.await(30, TimeUnit.SECONDS);
+                            }
+                            catch (InterruptedException ex) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
                     }
                     finally {
                         running.decrementAndGet();
@@ -366,9 +434,13 @@ class InMemoryTraceStoreTests {
             }
             futures.add(executor.submit(() -> {
                 start.await();
+                halfway.await(30, TimeUnit.SECONDS);
+                check.run();
+                checks.incrementAndGet();
+                checkedHalfway.countDown();
                 while (running.get() > 0) {
                     check.run();
-                    checked.set(true);
+                    checks.incrementAndGet();
                 }
                 return null;
             }));
@@ -376,7 +448,7 @@ class InMemoryTraceStoreTests {
             for (Future<?> future : futures) {
                 future.get(60, TimeUnit.SECONDS);
             }
-            assertThat(checked).isTrue();
+            assertThat(checks).hasValueGreaterThanOrEqualTo(1);
         }
         finally {
             executor.shutdownNow();
@@ -407,7 +479,7 @@ class InMemoryTraceStoreTests {
     @FunctionalInterface
     interface ThreadBody {
 
-        void run(int thread) throws Exception;
+        void run(int thread, Runnable halfway) throws Exception;
 
     }
 

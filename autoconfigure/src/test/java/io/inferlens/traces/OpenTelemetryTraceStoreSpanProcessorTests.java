@@ -6,12 +6,16 @@ import java.util.Optional;
 
 import io.inferlens.annotation.SpanKind;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,16 +91,34 @@ class OpenTelemetryTraceStoreSpanProcessorTests {
             assertThat((String) event.attributes().get("exception.stacktrace")).hasSizeLessThanOrEqualTo(100);
         });
         assertThat(view.summary().error()).isTrue();
-        assertThat(view.summary().models()).containsExactly("gpt-4o");
     }
 
     @Test
-    void spansThatAreNotSampledAreNotStored() {
+    void spansThatAreRecordedButNotSampledAreNotStored() {
+        // With a sampler that drops spans the SDK never calls processors; one that
+        // records
+        // without sampling does, so the processor itself must leave the span out.
+        Sampler recordOnly = new Sampler() {
+
+            @Override
+            public SamplingResult shouldSample(Context parentContext, String traceId, String name,
+                    io.opentelemetry.api.trace.SpanKind spanKind, Attributes attributes, List<LinkData> parentLinks) {
+                return SamplingResult.recordOnly();
+            }
+
+            @Override
+            public String getDescription() {
+                return "recordOnly";
+            }
+
+        };
         try (SdkTracerProvider provider = SdkTracerProvider.builder()
-            .setSampler(Sampler.alwaysOff())
+            .setSampler(recordOnly)
             .addSpanProcessor(new OpenTelemetryTraceStoreSpanProcessor(this.store))
             .build()) {
-            provider.get("test").spanBuilder("dropped").startSpan().end();
+            Span span = provider.get("test").spanBuilder("recorded").startSpan();
+            assertThat(span.isRecording()).isTrue();
+            span.end();
         }
         assertThat(this.store.size()).isZero();
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.inferlens.inference.InferenceCostMeter;
 import io.inferlens.inference.InferenceMeterObservationHandler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -186,7 +187,7 @@ public abstract class ApplicationContextState {
                         + InferenceMeterObservationHandler.TOKEN_USAGE + ", got " + added.outputTokens());
         double expectedCost = VERIFICATION_CALLS * InferenceWork.COST_PER_CALL;
         check(Math.abs(added.cost() - expectedCost) < COST_TOLERANCE,
-                expectedCost + " USD in " + InferenceMeterObservationHandler.COST + ", got " + added.cost());
+                expectedCost + " USD in " + InferenceCostMeter.COST + ", got " + added.cost());
     }
 
     private void flushSpans() {
@@ -221,9 +222,9 @@ public abstract class ApplicationContextState {
         DistributionSummary output = inferenceMeters(InferenceMeterObservationHandler.TOKEN_USAGE)
             .tag("gen_ai.token.type", "output")
             .summary();
-        Counter cost = registry().find(InferenceMeterObservationHandler.COST)
-            .tag("model", InferenceWork.MODEL)
-            .tag("provider", InferenceWork.PROVIDER)
+        Counter cost = registry().find(InferenceCostMeter.COST)
+            .tag("gen_ai.request.model", InferenceWork.MODEL)
+            .tag("gen_ai.provider.name", InferenceWork.PROVIDER)
             .counter();
         return new InferenceTotals((input != null) ? input.totalAmount() : 0,
                 (output != null) ? output.totalAmount() : 0, (cost != null) ? cost.count() : 0);

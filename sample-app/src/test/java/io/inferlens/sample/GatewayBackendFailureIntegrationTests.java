@@ -94,7 +94,7 @@ class GatewayBackendFailureIntegrationTests {
         assertThat(scrape).containsPattern("(?m)^gen_ai_client_operation_duration_seconds_count\\{[^}]*error_type=\""
                 + BackendException.class.getName().replace(".", "\\.") + "\"[^}]*\\} 1");
         assertThat(scrape).containsPattern(
-                "(?m)^inferlens_errors_total\\{(?:application=\"[^\"]*\",)?error_type=\"BackendException\",operation=\"chat\"[^}]*\\} 1");
+                "(?m)^inferlens_errors_total\\{(?:application=\"[^\"]*\",)?error_type=\"io.inferlens.sample.gateway.BackendException\",operation=\"chat\"[^}]*\\} 1");
         // captured once, by the model call, though it fails the router and the request
         // too
         assertThat(scrape.lines().filter((line) -> line.startsWith("inferlens_errors_total{"))).hasSize(1);

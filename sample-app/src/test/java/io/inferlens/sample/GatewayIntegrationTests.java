@@ -110,12 +110,12 @@ class GatewayIntegrationTests {
     @Test
     void tracedOperationsHaveTimersOnPrometheus() {
         String modelCalls = "gen_ai_client_operation_duration_seconds_count\\{[^}]*gen_ai_request_model=\"sim-small\"";
-        long routesBefore = count(scrape(), "gateway_route_seconds_count\\{[^}]*outcome=\"success\"");
+        long routesBefore = count(scrape(), "gateway_route_seconds_count\\{[^}]*error_type=\"\"");
         long callsBefore = count(scrape(), modelCalls);
         chat("auto", "Hi there!", null);
         chat("auto", "Hello again!", null);
         String scrape = scrape();
-        assertThat(count(scrape, "gateway_route_seconds_count\\{[^}]*outcome=\"success\"")).isEqualTo(routesBefore + 2);
+        assertThat(count(scrape, "gateway_route_seconds_count\\{[^}]*error_type=\"\"")).isEqualTo(routesBefore + 2);
         assertThat(count(scrape, modelCalls)).isEqualTo(callsBefore + 2);
         assertThat(scrape).containsPattern("(?m)^gateway_route_seconds_sum\\{[^}]*component=\"router\"[^}]*\\} ");
         assertThat(scrape).containsPattern("(?m)^gateway_route_seconds_max\\{");

@@ -197,7 +197,7 @@ class GatewayPrometheusIntegrationTests {
                 "http_server_requests_seconds_count{application=\"inferlens-sample-gateway\",uri=\"/v1/chat/completions\",status=\"200\"}",
                 "gen_ai_client_operation_duration_seconds_count{gen_ai_request_model=\"sim-small\"}",
                 "gen_ai_client_token_usage_sum{gen_ai_token_type=\"output\"}",
-                "inferlens_inference_cost_usd_total{model=\"sim-large\"}",
+                "inferlens_inference_cost_usd_total{gen_ai_request_model=\"sim-large\"}",
                 "inferlens_routing_decisions_total{target=\"lightweight\"}",
                 "inferlens_routing_decisions_total{target=\"powerful\"}",
                 "inferlens_circuit_breaker_state{name=\"sim-small\"}",

@@ -67,7 +67,7 @@ public final class ErrorsAutoConfiguration {
             ObjectProvider<TraceContextResolver> traceContext) {
         return DefaultErrorTracker.builder(recentErrors)
             .meterRegistry(meterRegistry.getIfUnique())
-            .classifier(errorClassifier.getIfUnique(() -> ErrorClassifier.SIMPLE_CLASS_NAME))
+            .classifier(errorClassifier.getIfUnique(() -> ErrorClassifier.DEFAULT))
             .reporters(reporters.orderedStream().toList())
             .traceContext(traceContext.getIfUnique(() -> TraceContextResolver.MDC_KEYS))
             .fingerprints(fingerprints)

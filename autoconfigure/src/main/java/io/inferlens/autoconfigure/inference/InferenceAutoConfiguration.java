@@ -6,14 +6,18 @@ import java.util.List;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.inferlens.inference.CacheMetrics;
 import io.inferlens.inference.ContentCapture;
+import io.inferlens.inference.InferenceCostMeter;
 import io.inferlens.inference.InferenceMeterObservationHandler;
 import io.inferlens.inference.InferenceObservationConvention;
+import io.inferlens.inference.InferenceRecordListener;
+import io.inferlens.inference.InferenceRecordPublisher;
 import io.inferlens.inference.InferenceRecorder;
 import io.inferlens.inference.InferenceTracingObservationHandler;
 import io.inferlens.inference.MeterRegistryCacheMetrics;
 import io.inferlens.inference.PriceTable;
 import io.inferlens.inference.TokenUsageExtractor;
 import io.inferlens.inference.TokenUsageExtractors;
+import io.inferlens.observation.TraceContextResolver;
 import io.inferlens.spring.aop.TracedInferenceInterceptor;
 import io.inferlens.spring.aop.TracedInferencePointcutAdvisor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,6 +93,20 @@ public final class InferenceAutoConfiguration {
                 properties.getDefaultProvider(), cacheMetrics.getIfUnique(() -> CacheMetrics.NONE));
     }
 
+    /**
+     * The publisher of records, a plain observation handler that Boot registers apart
+     * from the meter and tracing handlers. Listeners are looked up when the first record
+     * is published, so that those of later auto-configurations (statistics, trace store)
+     * are found.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    InferenceRecordPublisher inferenceRecordPublisher(PriceTable priceTable,
+            ObjectProvider<TraceContextResolver> traceContext, ObjectProvider<InferenceRecordListener> listeners) {
+        return new InferenceRecordPublisher(priceTable, traceContext.getIfUnique(() -> TraceContextResolver.MDC_KEYS),
+                () -> listeners.orderedStream().toList());
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Advisor.class)
     @ConditionalOnBooleanProperty(name = "inferlens.annotations.enabled", matchIfMissing = true)
@@ -134,9 +152,15 @@ public final class InferenceAutoConfiguration {
         @ConditionalOnMissingBean
         @ConditionalOnBean(MeterRegistry.class)
         @Order(TracedAutoConfiguration.TRACED_OBSERVATION_HANDLER_ORDER)
-        InferenceMeterObservationHandler inferenceMeterObservationHandler(MeterRegistry meterRegistry,
-                PriceTable priceTable) {
-            return new InferenceMeterObservationHandler(meterRegistry, priceTable);
+        InferenceMeterObservationHandler inferenceMeterObservationHandler(MeterRegistry meterRegistry) {
+            return new InferenceMeterObservationHandler(meterRegistry);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(MeterRegistry.class)
+        InferenceCostMeter inferenceCostMeter(MeterRegistry meterRegistry) {
+            return new InferenceCostMeter(meterRegistry);
         }
 
         @Bean

@@ -5,10 +5,12 @@ import io.inferlens.routing.RoutingDecisionExtractor;
 import io.inferlens.routing.RoutingMeterObservationHandler;
 import io.inferlens.routing.RoutingObservationConvention;
 import io.inferlens.routing.RoutingRecorder;
+import io.inferlens.routing.RoutingTracingObservationHandler;
 import io.inferlens.spring.aop.RoutingMethodInterceptor;
 import io.inferlens.spring.aop.RoutingPointcutAdvisor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 
 import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,9 +31,9 @@ import org.springframework.core.annotation.Order;
  * Spring AOP advisor that observes {@link io.inferlens.annotation.TracedRouting
  *
  * @TracedRouting} methods with it (unless {@code inferlens.annotations.enabled} is
- * false), and the meter handler of the {@code inferlens.routing.*} meters. Spans come
- * from Micrometer Tracing's own handlers. {@link RoutingDecisionExtractor} beans are
- * asked in order for the decision of results that do not implement
+ * false), the tracing handler that starts each stage's span with its name, and the meter
+ * handler of the {@code inferlens.routing.*} meters. {@link RoutingDecisionExtractor}
+ * beans are asked in order for the decision of results that do not implement
  * {@link io.inferlens.routing.RoutingDecision}. Ordered after Boot's observation, tracing
  * and metrics auto-configurations, whose beans it uses.
  * @author Inferlens
@@ -82,6 +84,20 @@ public final class RoutingAutoConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static RoutingPointcutAdvisor routingPointcutAdvisor(ObjectProvider<RoutingMethodInterceptor> interceptor) {
             return new RoutingPointcutAdvisor(interceptor::getObject);
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Tracer.class)
+    static class RoutingTracingConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(Tracer.class)
+        @Order(TracedAutoConfiguration.TRACED_OBSERVATION_HANDLER_ORDER)
+        RoutingTracingObservationHandler routingTracingObservationHandler(Tracer tracer) {
+            return new RoutingTracingObservationHandler(tracer);
         }
 
     }

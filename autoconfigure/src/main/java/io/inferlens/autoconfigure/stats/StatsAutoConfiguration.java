@@ -3,7 +3,6 @@ package io.inferlens.autoconfigure.stats;
 import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
-import io.inferlens.inference.PriceTable;
 import io.inferlens.spring.web.servlet.ServletServerRequestSource;
 import io.inferlens.stats.RequestStatistics;
 import io.inferlens.stats.ServerRequestSource;
@@ -27,9 +26,10 @@ import org.springframework.core.annotation.Order;
 /**
  * Auto-configuration of Inferlens' rolling request statistics: the in-memory
  * {@link RequestStatistics} of the last fifteen minutes and the observation handler that
- * feeds it from HTTP server requests and the operations Inferlens instruments, with the
- * cost of model calls from the price table of {@code inferlens.pricing} when there is
- * one. Boot registers the handler on its own, apart from the meter and tracing handlers.
+ * feeds it from HTTP server requests and the operations Inferlens instruments. The
+ * statistics are also an {@link io.inferlens.inference.InferenceRecordListener}: models,
+ * tokens and cost come from each model call's record. Boot registers the handler on its
+ * own, apart from the meter and tracing handlers.
  *
  * @author Inferlens
  */
@@ -54,9 +54,8 @@ public final class StatsAutoConfiguration {
         @ConditionalOnMissingBean
         @Order(TracedAutoConfiguration.TRACED_OBSERVATION_HANDLER_ORDER)
         StatsObservationHandler inferlensStatsObservationHandler(RequestStatistics statistics,
-                ObjectProvider<PriceTable> priceTable, ObjectProvider<ServerRequestSource> serverRequests) {
-            return new StatsObservationHandler(statistics, priceTable.getIfUnique(),
-                    serverRequests.getIfUnique(() -> ServerRequestSource.NONE));
+                ObjectProvider<ServerRequestSource> serverRequests) {
+            return new StatsObservationHandler(statistics, serverRequests.getIfUnique(() -> ServerRequestSource.NONE));
         }
 
     }

@@ -15,11 +15,11 @@ import org.jspecify.annotations.Nullable;
  * AspectJ aspect for {@link io.inferlens.annotation.Traced @Traced} methods, for
  * applications that weave with AspectJ (compile-time or load-time) rather than Spring
  * AOP. Spring Boot applications get {@link TracedMethodInterceptor} instead, which Spring
- * AOP matches statically and calls without reflection. Both observe through a
- * {@link TracedObserver}. Use one or the other: with both, each call is observed twice
- * (declaring a {@code TracedAspect} bean makes the auto-configured advisor back off).
- * Under AspectJ weaving, annotate the implementation: AspectJ does not match annotations
- * on interface methods.
+ * AOP matches statically and calls without reflection. Both resolve the annotation alike
+ * and observe through a {@link TracedObserver}. Use one or the other: with both, each
+ * call is observed twice (declaring a {@code TracedAspect} bean makes the auto-configured
+ * advisor back off). Under AspectJ weaving, annotate the implementation: AspectJ does not
+ * match annotations on interface methods.
  *
  * @author Inferlens
  * @see io.micrometer.observation.aop.ObservedAspect
@@ -30,6 +30,8 @@ public class TracedAspect {
     private final TracedObserver observer;
 
     private final Predicate<ProceedingJoinPoint> shouldSkip;
+
+    private final MethodMetadataCache<TracedMethod> methods;
 
     /**
      * Create an aspect with the default convention that observes every call.
@@ -47,6 +49,7 @@ public class TracedAspect {
     public TracedAspect(TracedObserver observer, Predicate<ProceedingJoinPoint> shouldSkip) {
         this.observer = observer;
         this.shouldSkip = shouldSkip;
+        this.methods = TracedMethodInterceptor.tracedMethods(observer);
     }
 
     /**
@@ -58,12 +61,9 @@ public class TracedAspect {
     @Around("execution(@io.inferlens.annotation.Traced * *(..)) "
             + "|| (@within(io.inferlens.annotation.Traced) && execution(public * *(..)))")
     public @Nullable Object observe(ProceedingJoinPoint pjp) throws Throwable {
-        return this.observer.observe(tracedMethod(pjp), pjp::proceed);
-    }
-
-    private @Nullable TracedMethod tracedMethod(ProceedingJoinPoint pjp) {
-        return this.observer.skips(this.shouldSkip, pjp) ? null
-                : this.observer.tracedMethod(((MethodSignature) pjp.getSignature()).getMethod(), pjp.getTarget());
+        TracedMethod method = this.observer.skips(this.shouldSkip, pjp) ? null
+                : this.methods.get(((MethodSignature) pjp.getSignature()).getMethod(), pjp.getTarget());
+        return this.observer.observe(method, pjp::proceed);
     }
 
 }

@@ -1,22 +1,19 @@
 package io.inferlens.spring.aop;
 
-import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
-import io.inferlens.spring.aop.LazyAdvicePointcutAdvisor;
+import io.inferlens.annotation.Traced;
 import io.inferlens.traced.TracedMethod;
-
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
 /**
  * Applies a {@link TracedMethodInterceptor} to every method annotated with
- * {@link io.inferlens.annotation.Traced @Traced}, and to every public method of a type
- * annotated with it. The pointcut is decided once per method and class when the proxy is
- * built.
+ * {@link Traced @Traced}, and to every public method of a type annotated with it. An
+ * annotation with a reserved or blank attribute key fails when the proxy is built, naming
+ * the method and the key.
  *
  * @author Inferlens
  */
-public class TracedPointcutAdvisor extends LazyAdvicePointcutAdvisor {
+public class TracedPointcutAdvisor extends AnnotationPointcutAdvisor<Traced> {
 
     /**
      * Create an advisor for the given interceptor.
@@ -27,27 +24,12 @@ public class TracedPointcutAdvisor extends LazyAdvicePointcutAdvisor {
     }
 
     /**
-     * Create an advisor that obtains its interceptor when it is first needed, so that
-     * creating the advisor, which auto-proxy creators do early, creates none of the
-     * interceptor's collaborators (the observation registry among them) before their own
-     * post-processors are ready.
+     * Create an advisor that obtains its interceptor when it is first needed.
      * @param interceptor supplies the interceptor, once
      */
     public TracedPointcutAdvisor(Supplier<? extends TracedMethodInterceptor> interceptor) {
-        super(new TracedPointcut(), interceptor);
-    }
-
-    private static final class TracedPointcut extends StaticMethodMatcherPointcut {
-
-        TracedPointcut() {
-            setClassFilter(TracedMethod::isCandidate);
-        }
-
-        @Override
-        public boolean matches(Method method, Class<?> targetClass) {
-            return TracedMethod.resolve(method, targetClass) != null;
-        }
-
+        super(TracedMethodInterceptor.METHODS,
+                (found) -> TracedMethod.of(found.annotation(), found.userClass(), found.method()), interceptor);
     }
 
 }

@@ -50,7 +50,13 @@ import static org.awaitility.Awaitility.await;
 class InferlensEndpointIntegrationTests {
 
     private static final List<String> TRACE_LINE_KEYS = List.of("traceId", "name", "start", "durationMillis",
-            "spanCount", "droppedSpans", "error", "slow", "httpRoute", "models");
+            "spanCount", "droppedSpans", "error", "slow", "httpRoute", "models", "inferences");
+
+    /**
+     * Keys of a trace line that made model calls: their tokens and cost, from the calls'
+     * records (left out, as null, when a trace has no model call).
+     */
+    private static final List<String> MODEL_CALL_KEYS = List.of("inputTokens", "outputTokens", "cost");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -131,12 +137,19 @@ class InferlensEndpointIntegrationTests {
         assertThat(keys(all, "$")).containsExactlyInAnyOrder("traces", "stored", "droppedSpans", "evictedTraces");
         List<Map<String, Object>> chats = all.read("$.traces[?(@.httpRoute == '/chat')]");
         assertThat(chats).hasSize(4);
-        assertThat(chats).allSatisfy((line) -> assertThat(line).containsOnlyKeys(TRACE_LINE_KEYS));
+        assertThat(chats).allSatisfy((line) -> assertThat(line.keySet()).containsAll(TRACE_LINE_KEYS)
+            .isSubsetOf(concat(TRACE_LINE_KEYS, MODEL_CALL_KEYS)));
         // newest first: the failure was sent last, the slow chat before it
         assertThat(chats.get(0)).containsEntry("error", true).containsEntry("name", "http get /chat");
         assertThat(chats.get(1)).containsEntry("error", false).containsEntry("slow", true);
         assertThat(chats).extracting((line) -> line.get("models"))
             .containsExactly(List.of(), List.of(), List.of("small"), List.of("small"));
+        // tokens and cost of the model calls, from their records
+        assertThat(chats.get(2)).containsEntry("inferences", 1)
+            .containsEntry("inputTokens", 100)
+            .containsEntry("outputTokens", 50)
+            .containsKey("cost");
+        assertThat(chats.get(0)).containsEntry("inferences", 0).doesNotContainKeys("inputTokens", "cost");
         assertThat(all.<List<String>>read("$.traces[*].start")).allSatisfy((start) -> assertThat(start).endsWith("Z"));
 
         List<Map<String, Object>> errors = json(get("/actuator/inferlens/traces?errors=true"), 200).read("$.traces");
@@ -167,7 +180,8 @@ class InferlensEndpointIntegrationTests {
         String traceId = json(get("/actuator/inferlens/traces?conversation=c-1"), 200).read("$.traces[0].traceId");
         DocumentContext trace = json(get("/actuator/inferlens/traces/" + traceId), 200);
         assertThat(keys(trace, "$")).containsExactlyInAnyOrder("summary", "spans", "logs");
-        assertThat(keys(trace, "$.summary")).containsExactlyInAnyOrderElementsOf(TRACE_LINE_KEYS);
+        assertThat(keys(trace, "$.summary")).containsAll(TRACE_LINE_KEYS)
+            .isSubsetOf(concat(TRACE_LINE_KEYS, MODEL_CALL_KEYS));
         Map<String, Object> root = trace.read("$.spans[0]");
         // Actuator leaves null fields out: here parentSpanId and statusDescription.
         assertThat(root).containsOnlyKeys("spanId", "name", "kind", "offsetMillis", "durationMillis", "status",
@@ -202,7 +216,7 @@ class InferlensEndpointIntegrationTests {
         Map<String, Object> group = errors.read("$.groups[0]");
         assertThat(group).containsOnlyKeys("fingerprint", "type", "errorType", "frame", "operation", "count",
                 "firstSeen", "lastSeen", "lastMessage", "recentTraceIds");
-        assertThat(group).containsEntry("errorType", "IllegalStateException")
+        assertThat(group).containsEntry("errorType", "java.lang.IllegalStateException")
             .containsEntry("count", 1)
             .containsEntry("operation", "chat.answer")
             .containsEntry("lastMessage", "backend refused key ****");
@@ -373,6 +387,12 @@ class InferlensEndpointIntegrationTests {
             return this.usage;
         }
 
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
 }

@@ -68,7 +68,8 @@ class DashboardIntegrationTests {
         TraceStore traces = this.context.getBean(TraceStore.class);
         // The server span ends after the response is sent.
         await().until(() -> traces.recent(TraceQuery.all()).stream().anyMatch((trace) -> isHello(trace)));
-        assertThat(traces.recent(TraceQuery.all())).singleElement().satisfies((trace) -> assertThat(isHello(trace)));
+        assertThat(traces.recent(TraceQuery.all())).singleElement()
+            .satisfies((trace) -> assertThat(trace.httpRoute()).isEqualTo("/hello"));
     }
 
     /**

@@ -54,11 +54,11 @@ class ErrorsAutoConfigurationTests {
         .withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
     @Test
-    void providesHandlerThatTagsErrorsWithTheirSimpleClassName() {
+    void providesHandlerThatTagsErrorsWithTheirClassName() {
         this.contextRunner.run((context) -> {
             assertThat(context).hasSingleBean(ErrorsObservationHandler.class);
             failOnce(context, new IllegalArgumentException());
-            assertThat(errors(context, "IllegalArgumentException", "demo.op")).isEqualTo(1);
+            assertThat(errors(context, "java.lang.IllegalArgumentException", "demo.op")).isEqualTo(1);
         });
     }
 
@@ -193,9 +193,9 @@ class ErrorsAutoConfigurationTests {
                 assertThatIllegalStateException().isThrownBy(gateway::fail);
                 MeterRegistry meters = context.getBean(MeterRegistry.class);
                 // Prometheus:
-                // inferlens_errors_total{error_type="IllegalStateException",operation="gateway.fail"}
+                // inferlens_errors_total{error_type="java.lang.IllegalStateException",operation="gateway.fail"}
                 assertThat(meters.get("inferlens.errors")
-                    .tags("error_type", "IllegalStateException", "operation", "gateway.fail")
+                    .tags("error.type", "java.lang.IllegalStateException", "operation", "gateway.fail")
                     .counter()
                     .count()).isEqualTo(2);
                 assertThat(meters.find("inferlens.errors").counters()).hasSize(1);
@@ -213,7 +213,7 @@ class ErrorsAutoConfigurationTests {
     private static double errors(ApplicationContext context, String errorType, String operation) {
         return context.getBean(MeterRegistry.class)
             .get("inferlens.errors")
-            .tags("error_type", errorType, "operation", operation)
+            .tags("error.type", errorType, "operation", operation)
             .counter()
             .count();
     }

@@ -162,8 +162,7 @@ class InferenceAutoConfigurationTests {
 
     @Test
     void backsOffWhenUserDefinesMeterHandler() {
-        InferenceMeterObservationHandler handler = new InferenceMeterObservationHandler(new SimpleMeterRegistry(),
-                PriceTable.EMPTY);
+        InferenceMeterObservationHandler handler = new InferenceMeterObservationHandler(new SimpleMeterRegistry());
         this.contextRunner.withBean("userHandler", InferenceMeterObservationHandler.class, () -> handler)
             .run((context) -> assertThat(context.getBean(InferenceMeterObservationHandler.class)).isSameAs(handler));
     }

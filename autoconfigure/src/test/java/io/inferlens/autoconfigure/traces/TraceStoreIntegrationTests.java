@@ -65,7 +65,7 @@ class TraceStoreIntegrationTests {
                     .containsExactly("demo.inner", "demo.inner");
                 SpanNode inner = root.children().get(0);
                 assertThat(inner.span().kind()).isEqualTo(SpanKind.CLIENT);
-                assertThat(inner.span().attributes()).containsEntry("tier", "gold").containsEntry("outcome", "success");
+                assertThat(inner.span().attributes()).containsEntry("tier", "gold").doesNotContainKey("error.type");
                 assertThat(inner.span().parentSpanId()).isEqualTo(root.span().spanId());
                 assertThat(inner.span().startEpochNanos())
                     .isLessThanOrEqualTo(root.children().get(1).span().startEpochNanos());

@@ -1,6 +1,7 @@
 package io.inferlens.spring.actuate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -11,9 +12,12 @@ import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
 import io.inferlens.circuitbreaker.CircuitBreakerState;
 import io.inferlens.experiments.DefaultExperiments;
 import io.inferlens.experiments.Experiments;
+import io.inferlens.inference.InferenceRecord;
+import io.inferlens.inference.TokenUsage;
 import io.inferlens.traces.InMemoryTraceStore;
 import io.inferlens.traces.SpanStatus;
 import io.inferlens.traces.StoredSpan;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +59,7 @@ class InferlensEndpointTests {
         assertThat(endpoint.part("traces", null, null, null, null, null, null)).isNull();
         assertThat(endpoint.part("errors", null, null, null, null, null, null)).isNull();
         assertThat(endpoint.part("experiments", null, null, null, null, null, null))
-            .isEqualTo(new InferlensEndpoint.ExperimentList(List.of()));
+            .isEqualTo(new ExperimentDescriptors.ExperimentList(List.of()));
         assertThat(endpoint.part("nothing", null, null, null, null, null, null)).isNull();
         assertThat(endpoint.item("traces", "abc")).isNull();
         assertThat(endpoint.item("errors", "abc")).isNull();
@@ -90,7 +94,7 @@ class InferlensEndpointTests {
         assertThat(traces(endpoint, null, null, null, 5000)).hasSize(InferlensEndpoint.MAX_LIMIT);
         assertThat(traces(endpoint, null, null, null, null)).hasSize(50);
         // newest first
-        assertThat(traces(endpoint, null, null, null, 2)).extracting(InferlensEndpoint.TraceLine::traceId)
+        assertThat(traces(endpoint, null, null, null, 2)).extracting(TraceDescriptors.TraceLine::traceId)
             .containsExactly(String.format("%032x", 1199), String.format("%032x", 1198));
     }
 
@@ -113,12 +117,17 @@ class InferlensEndpointTests {
         InMemoryTraceStore store = new InMemoryTraceStore(10, 10, 100);
         store.add(span("a".repeat(32), 0, Map.of("inferlens.experiment.policy", "a=b")));
         store.add(span("b".repeat(32), 1, Map.of("gen_ai.request.model", "llama3:8b")));
+        // the model filter reads the store's model view, fed by the records of model
+        // calls
+        store.onInference(new InferenceRecord(Instant.EPOCH, Duration.ZERO, "chat", "ollama", "llama3:8b",
+                TokenUsage.NONE, Double.NaN, null, false, false, null, null, InferenceRecord.Source.RECORDER,
+                KeyValues.empty(), "b".repeat(32), "s", true));
         InferlensEndpoint endpoint = new InferlensEndpoint(null, store, null, null, null, CLOCK);
         assertThat(traces(endpoint, null, null, "inferlens.experiment.policy=a=b", null))
-            .extracting(InferlensEndpoint.TraceLine::traceId)
+            .extracting(TraceDescriptors.TraceLine::traceId)
             .containsExactly("a".repeat(32));
         assertThat(endpoint.part("traces", null, null, "llama3:8b", null, null, null))
-            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(InferlensEndpoint.Traces.class))
+            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(TraceDescriptors.Traces.class))
             .extracting((traces) -> traces.traces().size())
             .isEqualTo(1);
     }
@@ -159,23 +168,23 @@ class InferlensEndpointTests {
                 30_000_000L, SpanStatus.ERROR, "boom", Map.of(), List.of()));
         store.add(new StoredSpan(id, "0000000000000001", null, "root", SpanKind.SERVER, T0, 100_000_000L,
                 SpanStatus.UNSET, null, Map.of(), List.of()));
-        InferlensEndpoint.Trace trace = (InferlensEndpoint.Trace) new InferlensEndpoint(null, store, null, null, null,
+        TraceDescriptors.Trace trace = (TraceDescriptors.Trace) new InferlensEndpoint(null, store, null, null, null,
                 CLOCK)
             .item("traces", id);
         assertThat(trace.summary().durationMillis()).isEqualTo(100.0);
         assertThat(trace.summary().error()).isTrue();
-        InferlensEndpoint.Span root = trace.spans().get(0);
+        TraceDescriptors.Span root = trace.spans().get(0);
         assertThat(root.offsetMillis()).isZero();
-        InferlensEndpoint.Span child = root.children().get(0);
+        TraceDescriptors.Span child = root.children().get(0);
         assertThat(child.offsetMillis()).isEqualTo(20.0);
         assertThat(child.durationMillis()).isEqualTo(30.0);
         assertThat(child.status()).isEqualTo("ERROR");
         assertThat(child.statusDescription()).isEqualTo("boom");
     }
 
-    private static List<InferlensEndpoint.TraceLine> traces(InferlensEndpoint endpoint, Boolean errors,
+    private static List<TraceDescriptors.TraceLine> traces(InferlensEndpoint endpoint, Boolean errors,
             String slowerThan, String attribute, Integer limit) {
-        InferlensEndpoint.Traces traces = (InferlensEndpoint.Traces) endpoint.part("traces", errors, slowerThan, null,
+        TraceDescriptors.Traces traces = (TraceDescriptors.Traces) endpoint.part("traces", errors, slowerThan, null,
                 null, attribute, limit);
         return traces.traces();
     }

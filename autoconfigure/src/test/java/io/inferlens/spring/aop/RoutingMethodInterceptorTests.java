@@ -37,7 +37,7 @@ class RoutingMethodInterceptorTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("inferlens.routing.request")
             .that()
             .hasContextualNameEqualTo("routing_request")
-            .hasLowCardinalityKeyValue("inferlens.routing.status", "success")
+            .doesNotHaveLowCardinalityKeyValueWithKey("error.type")
             .hasHighCardinalityKeyValue("inferlens.routing.target", "powerful")
             .hasHighCardinalityKeyValue("inferlens.routing.confidence", "0.83")
             .hasHighCardinalityKeyValue("inferlens.routing.uncertainty", "0.12")
@@ -74,7 +74,7 @@ class RoutingMethodInterceptorTests {
         assertThat(this.registry).hasObservationWithNameEqualTo("inferlens.routing.request")
             .that()
             .hasError(failure)
-            .hasLowCardinalityKeyValue("inferlens.routing.status", "failure")
+            .hasLowCardinalityKeyValue("error.type", IOException.class.getName())
             .hasBeenStopped();
     }
 

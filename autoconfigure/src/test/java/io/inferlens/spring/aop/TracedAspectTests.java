@@ -32,11 +32,11 @@ class TracedAspectTests {
         assertThatThrownBy(() -> service.fail(failure)).isSameAs(failure);
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.work")
             .that()
-            .hasLowCardinalityKeyValue("outcome", "success");
+            .doesNotHaveLowCardinalityKeyValueWithKey("error.type");
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.fail")
             .that()
             .hasError(failure)
-            .hasLowCardinalityKeyValue("outcome", "error");
+            .hasLowCardinalityKeyValue("error.type", IOException.class.getName());
     }
 
     @Test

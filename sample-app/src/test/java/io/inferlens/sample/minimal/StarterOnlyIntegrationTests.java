@@ -56,12 +56,12 @@ class StarterOnlyIntegrationTests {
         this.work.run();
         assertThat(countOnPrometheus()).isEqualTo(before + 2);
         String scrape = scrape();
-        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_sum\\{[^}]*outcome=\"success\"");
-        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_max\\{[^}]*outcome=\"success\"");
+        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_sum\\{[^}]*error_type=\"\"");
+        assertThat(scrape).containsPattern("(?m)^demo_work_seconds_max\\{[^}]*error_type=\"\"");
     }
 
     private long countOnPrometheus() {
-        Matcher matcher = Pattern.compile("(?m)^demo_work_seconds_count\\{[^}]*outcome=\"success\"[^}]*\\} (\\d+)")
+        Matcher matcher = Pattern.compile("(?m)^demo_work_seconds_count\\{[^}]*error_type=\"\"[^}]*\\} (\\d+)")
             .matcher(scrape());
         return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }

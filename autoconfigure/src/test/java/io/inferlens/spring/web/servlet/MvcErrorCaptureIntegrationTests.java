@@ -82,7 +82,7 @@ class MvcErrorCaptureIntegrationTests {
         assertThat(group.count()).isEqualTo(1);
         // Prometheus:
         // inferlens_errors_total{error_type="ModelDownException",operation="http.server.requests"}
-        assertThat(errors("ModelDownException", "http.server.requests")).isEqualTo(1);
+        assertThat(errors(ModelDownException.class.getName(), "http.server.requests")).isEqualTo(1);
         SpanData server = serverSpan("/handled");
         assertThat(server.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(server.getEvents()).anySatisfy((event) -> {
@@ -103,7 +103,7 @@ class MvcErrorCaptureIntegrationTests {
     void exceptionFailingATracedMethodAndThenTheRequestIsCapturedOnceForTheMethod() throws Exception {
         HttpResponse<String> response = get("/traced");
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(errors("IllegalStateException", "demo.service")).isEqualTo(1);
+        assertThat(errors("java.lang.IllegalStateException", "demo.service")).isEqualTo(1);
         assertThat(meters().find("inferlens.errors").counters()).hasSize(1);
         assertThat(recentErrors().totalCount()).isEqualTo(1);
         SpanData server = serverSpan("/traced");
@@ -116,7 +116,7 @@ class MvcErrorCaptureIntegrationTests {
         HttpResponse<String> response = get("/unhandled");
         assertThat(response.statusCode()).isEqualTo(500);
         await().until(() -> recentErrors().totalCount() > 0);
-        assertThat(errors("UnsupportedOperationException", "http.server.requests")).isEqualTo(1);
+        assertThat(errors("java.lang.UnsupportedOperationException", "http.server.requests")).isEqualTo(1);
         assertThat(recentErrors().totalCount()).isEqualTo(1);
     }
 
@@ -162,7 +162,7 @@ class MvcErrorCaptureIntegrationTests {
     }
 
     private double errors(String errorType, String operation) {
-        return meters().get("inferlens.errors").tags("error_type", errorType, "operation", operation).counter().count();
+        return meters().get("inferlens.errors").tags("error.type", errorType, "operation", operation).counter().count();
     }
 
     @SpringBootConfiguration

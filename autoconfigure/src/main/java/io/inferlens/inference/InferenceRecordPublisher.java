@@ -1,0 +1,152 @@
+package io.inferlens.inference;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.inferlens.observation.ErrorTypes;
+import io.inferlens.observation.FailureLog;
+import io.inferlens.observation.TraceContextResolver;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns each model call that ends into one {@link InferenceRecord}, priced with the
+ * {@link PriceTable}, and hands it to every {@link InferenceRecordListener}. As an
+ * {@link ObservationHandler} it records the calls observed by Inferlens
+ * ({@code @TracedInference}, the {@link InferenceRecorder}); integrations of other
+ * libraries call {@link #publish} with records of their own. A listener that throws is
+ * logged once at WARN (then at DEBUG) and skipped; the call is unaffected.
+ *
+ * @author Inferlens
+ */
+public class InferenceRecordPublisher implements ObservationHandler<InferenceObservationContext> {
+
+    private static final Log logger = LogFactory.getLog(InferenceRecordPublisher.class);
+
+    private final PriceTable prices;
+
+    private final TraceContextResolver traceContext;
+
+    private final Supplier<List<InferenceRecordListener>> listeners;
+
+    private final Clock clock;
+
+    private final FailureLog failures = new FailureLog(logger,
+            "Failed to %s a model call's record; the call itself is unaffected");
+
+    private volatile @Nullable List<InferenceRecordListener> resolved;
+
+    /**
+     * Create a publisher.
+     * @param prices the prices of models
+     * @param traceContext what finds a call's trace and span
+     * @param listeners the listeners, asked for once, when the first record is published
+     */
+    public InferenceRecordPublisher(PriceTable prices, TraceContextResolver traceContext,
+            Supplier<List<InferenceRecordListener>> listeners) {
+        this(prices, traceContext, listeners, Clock.systemUTC());
+    }
+
+    InferenceRecordPublisher(PriceTable prices, TraceContextResolver traceContext,
+            Supplier<List<InferenceRecordListener>> listeners, Clock clock) {
+        this.prices = prices;
+        this.traceContext = traceContext;
+        this.listeners = listeners;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onStop(InferenceObservationContext context) {
+        InferenceRecord record;
+        try {
+            record = record(context);
+        }
+        catch (RuntimeException | LinkageError ex) {
+            this.failures.log("build", ex);
+            return;
+        }
+        publish(record);
+    }
+
+    /**
+     * Hand a record to every listener.
+     * @param record the record
+     */
+    public void publish(InferenceRecord record) {
+        for (InferenceRecordListener listener : listeners()) {
+            try {
+                listener.onInference(record);
+            }
+            catch (RuntimeException | LinkageError ex) {
+                this.failures.log("hand " + listener.getClass().getName() + " (skipped)", ex);
+            }
+        }
+    }
+
+    private List<InferenceRecordListener> listeners() {
+        List<InferenceRecordListener> listeners = this.resolved;
+        if (listeners == null) {
+            listeners = List.copyOf(this.listeners.get());
+            this.resolved = listeners;
+        }
+        return listeners;
+    }
+
+    /**
+     * The record of a call that ends now.
+     * @param context the call's context, its key-values computed
+     * @return the record
+     */
+    InferenceRecord record(InferenceObservationContext context) {
+        TokenUsage usage = context.getUsage();
+        long firstChunk = context.getTimeToFirstChunkNanos();
+        TraceContextResolver.TraceIds ids = traceIds(context);
+        return new InferenceRecord(this.clock.instant(), Duration.ofNanos(context.getElapsedNanos()),
+                context.getOperationName(), context.getProvider(), context.getRequestModel(), usage,
+                cost(usage, context.getRequestModel()), (firstChunk >= 0) ? Duration.ofNanos(firstChunk) : null,
+                context.isStreaming(), context.isCancelled(), context.getConversationId(), context.getErrorType(),
+                context.getSource(), withoutErrorType(context.getLowCardinalityKeyValues()),
+                (ids != null) ? ids.traceId() : null, (ids != null) ? ids.spanId() : null,
+                ids != null && ids.sampled());
+    }
+
+    private double cost(TokenUsage usage, @Nullable String requestModel) {
+        if (!usage.hasTokens() || this.prices.isEmpty()) {
+            return Double.NaN;
+        }
+        PriceTable.Priced priced = this.prices.find(usage.responseModel(), requestModel);
+        return (priced != null) ? priced.price().cost(usage) : Double.NaN;
+    }
+
+    private TraceContextResolver.@Nullable TraceIds traceIds(Observation.Context context) {
+        try {
+            return this.traceContext.of(context);
+        }
+        catch (RuntimeException ex) {
+            this.failures.log("find the trace of", ex);
+            return null;
+        }
+    }
+
+    private static KeyValues withoutErrorType(KeyValues keyValues) {
+        for (KeyValue keyValue : keyValues) {
+            if (keyValue.getKey().equals(ErrorTypes.KEY)) {
+                return KeyValues.of(keyValues.stream().filter((kv) -> !kv.getKey().equals(ErrorTypes.KEY)).toList());
+            }
+        }
+        return keyValues;
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+        return context instanceof InferenceObservationContext;
+    }
+
+}
