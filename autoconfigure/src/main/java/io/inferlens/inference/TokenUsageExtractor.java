@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
  * call, or from one chunk of a streamed result. Beans of this type are asked in order;
  * the first that knows the result answers. Built-in: results implementing
  * {@link TokenUsageProvider}, OpenAI-shaped responses ({@link OpenAiTokenUsageExtractor})
- * and Spring AI's {@code ChatResponse} ({@link SpringAiTokenUsageExtractor}).
+ * and, when Spring AI is on the class path, Spring AI's {@code ChatResponse}
+ * ({@code io.inferlens.spring.ai.SpringAiTokenUsageExtractor}).
  *
  * @author Inferlens
  */

@@ -2,7 +2,7 @@ package io.inferlens.inference;
 
 import java.util.List;
 
-import io.inferlens.spring.ai.SpringAiTokenUsageExtractor;
+import io.inferlens.observation.FailureLog;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +20,7 @@ public final class TokenUsageExtractors {
 
     private final TokenUsageExtractor[] extractors;
 
-    private volatile boolean failureLogged;
+    private final FailureLog failures = new FailureLog(logger, "TokenUsageExtractor %s; its usage is not recorded");
 
     /**
      * Create the chain.
@@ -31,31 +31,15 @@ public final class TokenUsageExtractors {
     }
 
     /**
-     * The built-in extractors: {@link TokenUsageProvider} results, OpenAI-shaped
-     * responses, and Spring AI's {@code ChatResponse} when Spring AI is on the class
-     * path.
+     * The built-in extractors: {@link TokenUsageProvider} results and OpenAI-shaped
+     * responses. Extractors of libraries' own types, such as Spring AI's
+     * {@code ChatResponse}, are added by the auto-configuration when the library is on
+     * the class path.
      * @return the extractors
      */
     public static List<TokenUsageExtractor> builtIn() {
-        return builtIn(null);
-    }
-
-    /**
-     * The built-in extractors, with Spring AI's only when its {@code ChatResponse} is
-     * visible to the given class loader (an application context's, say) as well as to
-     * Inferlens'.
-     * @param classLoader the class loader of the application, or {@code null} for
-     * Inferlens' own
-     * @return the extractors
-     */
-    public static List<TokenUsageExtractor> builtIn(@Nullable ClassLoader classLoader) {
         TokenUsageExtractor provider = (result) -> (result instanceof TokenUsageProvider usage) ? usage.getTokenUsage()
                 : null;
-        String springAi = "org.springframework.ai.chat.model.ChatResponse";
-        if (isPresent(springAi, TokenUsageExtractors.class.getClassLoader())
-                && (classLoader == null || isPresent(springAi, classLoader))) {
-            return List.of(provider, new SpringAiTokenUsageExtractor(), new OpenAiTokenUsageExtractor());
-        }
         return List.of(provider, new OpenAiTokenUsageExtractor());
     }
 
@@ -83,25 +67,7 @@ public final class TokenUsageExtractors {
     }
 
     private void failed(TokenUsageExtractor extractor, Object result, Throwable ex) {
-        String message = "TokenUsageExtractor " + extractor.getClass().getName() + " failed to read a "
-                + result.getClass().getName() + "; its usage is not recorded";
-        if (!this.failureLogged) {
-            this.failureLogged = true;
-            logger.warn(message + " (further failures are logged at DEBUG)", ex);
-        }
-        else if (logger.isDebugEnabled()) {
-            logger.debug(message, ex);
-        }
-    }
-
-    private static boolean isPresent(String className, @Nullable ClassLoader classLoader) {
-        try {
-            Class.forName(className, false, classLoader);
-            return true;
-        }
-        catch (ClassNotFoundException | LinkageError ex) {
-            return false;
-        }
+        this.failures.log(extractor.getClass().getName() + " failed to read a " + result.getClass().getName(), ex);
     }
 
 }

@@ -18,6 +18,7 @@ import io.inferlens.inference.PriceTable;
 import io.inferlens.inference.TokenUsageExtractor;
 import io.inferlens.inference.TokenUsageExtractors;
 import io.inferlens.observation.TraceContextResolver;
+import io.inferlens.spring.ai.SpringAiTokenUsageExtractor;
 import io.inferlens.spring.aop.TracedInferenceInterceptor;
 import io.inferlens.spring.aop.TracedInferencePointcutAdvisor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +40,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of the observation of generative AI model calls: the
@@ -65,10 +65,9 @@ public final class InferenceAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TokenUsageExtractors tokenUsageExtractors(ObjectProvider<TokenUsageExtractor> extractors,
-            ResourceLoader resourceLoader) {
+    TokenUsageExtractors tokenUsageExtractors(ObjectProvider<TokenUsageExtractor> extractors) {
         List<TokenUsageExtractor> all = new ArrayList<>(extractors.orderedStream().toList());
-        all.addAll(TokenUsageExtractors.builtIn(resourceLoader.getClassLoader()));
+        all.addAll(TokenUsageExtractors.builtIn());
         return new TokenUsageExtractors(all);
     }
 
@@ -126,6 +125,18 @@ public final class InferenceAutoConfiguration {
         static TracedInferencePointcutAdvisor tracedInferencePointcutAdvisor(
                 ObjectProvider<TracedInferenceInterceptor> interceptor) {
             return new TracedInferencePointcutAdvisor(interceptor::getObject);
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.ai.chat.model.ChatResponse")
+    static class SpringAiConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        SpringAiTokenUsageExtractor springAiTokenUsageExtractor() {
+            return new SpringAiTokenUsageExtractor();
         }
 
     }
