@@ -13,6 +13,7 @@ import java.util.function.BiConsumer;
 import io.inferlens.inference.InferenceRecord;
 import io.inferlens.inference.InferenceRecordListener;
 import io.inferlens.inference.TokenUsage;
+import io.inferlens.privacy.Secrets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -153,7 +154,7 @@ public class RequestStatistics implements InferenceRecordListener {
     @Override
     public void onInference(InferenceRecord record) {
         TokenUsage usage = record.usage();
-        recordModel(record.model(), record.duration().toNanos(), record.failed(), usage.inputTokens(),
+        recordModel(Secrets.safeName(record.model()), record.duration().toNanos(), record.failed(), usage.inputTokens(),
                 usage.outputTokens(), record.hasCost() ? record.cost() : 0);
     }
 

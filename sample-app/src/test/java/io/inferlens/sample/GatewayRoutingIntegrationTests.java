@@ -81,7 +81,7 @@ class GatewayRoutingIntegrationTests {
         assertThat(chat.getParentSpanId()).isEqualTo(route.getSpanId());
         assertThat(chat.getKind()).isEqualTo(SpanKind.CLIENT);
         assertThat(children(finished, routing)).extracting(SpanData::getName)
-            .containsExactlyInAnyOrder("feature_engineering", "model_inference", "model_inference",
+            .containsExactlyInAnyOrder("feature_engineering", "model_inference", "model_inference", "policy_selection",
                     "uncertainty_estimation", "circuit_breaker_check");
         assertThat(routing.getAttributes().get(AttributeKey.stringKey("inferlens.routing.target")))
             .isEqualTo("lightweight");
@@ -110,6 +110,12 @@ class GatewayRoutingIntegrationTests {
         assertThat(
                 value(scrape, "inferlens_model_inference_duration_seconds_count\\{[^}]*model_type=\"quality-scorer\""))
             .isGreaterThanOrEqualTo(4);
+        // the gateway's own stage, and a built-in one without a meter of its own
+        assertThat(value(scrape, "inferlens_routing_stage_duration_seconds_count\\{[^}]*stage=\"policy_selection\""))
+            .isGreaterThanOrEqualTo(2);
+        assertThat(
+                value(scrape, "inferlens_routing_stage_duration_seconds_count\\{[^}]*stage=\"uncertainty_estimation\""))
+            .isGreaterThanOrEqualTo(2);
         assertThat(value(scrape, "gen_ai_client_token_usage_count\\{[^}]*gen_ai_request_model=\"sim-large\""
                 + "[^}]*gen_ai_token_type=\"output\""))
             .isPositive();

@@ -9,10 +9,12 @@ import io.inferlens.errors.ErrorsObservationHandler;
 import io.inferlens.errors.RecentErrors;
 import io.inferlens.observation.TraceContextResolver;
 import io.inferlens.spring.web.servlet.MvcErrorCapture;
+import io.inferlens.spring.web.servlet.ServletErrorCaptureFilter;
 import io.inferlens.tracing.TracerTraceContextResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
+import jakarta.servlet.Filter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,10 +22,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -33,7 +39,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * errors in {@code inferlens.errors}, logs them with their trace id, groups them by
  * fingerprint in {@link RecentErrors} and hands them to {@link ErrorReporter} beans; an
  * observation handler that captures the failures of the operations Inferlens instruments;
- * and, in a Spring MVC application, the capture of handlers' exceptions.
+ * in a servlet application, a filter that captures the exceptions that propagate out of
+ * the chain; and, in a Spring MVC application, the capture of handlers' exceptions.
  *
  * @author Inferlens
  */
@@ -94,6 +101,41 @@ public final class ErrorsAutoConfiguration {
         @ConditionalOnBean(Tracer.class)
         TracerTraceContextResolver inferlensTraceContextResolver(Tracer tracer) {
             return new TracerTraceContextResolver(tracer);
+        }
+
+    }
+
+    /**
+     * The capture of exceptions that propagate out of the filter chain, in every servlet
+     * application: right inside the request log's filter, so that its request id is known
+     * and the request's span current.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass({ Filter.class, OncePerRequestFilter.class })
+    static class ServletConfiguration {
+
+        /**
+         * Name of the filter's registration.
+         */
+        static final String FILTER_NAME = "inferlensErrorCaptureFilter";
+
+        /**
+         * Order of the filter: right after Boot's observation filter (at
+         * {@code HIGHEST_PRECEDENCE + 1}) and the request log's (at
+         * {@code HIGHEST_PRECEDENCE + 2}).
+         */
+        static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 3;
+
+        @Bean(FILTER_NAME)
+        @ConditionalOnMissingBean(name = FILTER_NAME)
+        @ConditionalOnMissingFilterBean(ServletErrorCaptureFilter.class)
+        FilterRegistrationBean<ServletErrorCaptureFilter> inferlensErrorCaptureFilter(ErrorTracker errorTracker) {
+            FilterRegistrationBean<ServletErrorCaptureFilter> registration = new FilterRegistrationBean<>(
+                    new ServletErrorCaptureFilter(() -> errorTracker));
+            registration.setName(FILTER_NAME);
+            registration.setOrder(FILTER_ORDER);
+            return registration;
         }
 
     }

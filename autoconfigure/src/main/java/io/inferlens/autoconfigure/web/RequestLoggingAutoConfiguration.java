@@ -2,7 +2,6 @@ package io.inferlens.autoconfigure.web;
 
 import java.util.List;
 
-import io.inferlens.errors.ErrorTracker;
 import io.inferlens.spring.web.RequestLoggingOptions;
 import io.inferlens.spring.web.servlet.RequestLoggingFilter;
 import io.inferlens.web.RequestLogMasker;
@@ -12,7 +11,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -61,14 +59,13 @@ public final class RequestLoggingAutoConfiguration {
     @ConditionalOnMissingBean(name = FILTER_NAME)
     @ConditionalOnMissingFilterBean(RequestLoggingFilter.class)
     FilterRegistrationBean<RequestLoggingFilter> inferlensRequestLoggingFilter(RequestLoggingProperties properties,
-            Environment environment, ObjectProvider<ErrorTracker> errorTracker) {
+            Environment environment) {
         if (properties.isIncludeRequestBody() || properties.isIncludeResponseBody()) {
             logger.warn("inferlens.request-logging.include-request-body or include-response-body is true: request and"
                     + " response bodies, such as prompts and completions, are logged (secrets masked); they may hold"
                     + " personal data");
         }
-        RequestLoggingFilter filter = new RequestLoggingFilter(options(properties, environment),
-                errorTracker::getIfAvailable);
+        RequestLoggingFilter filter = new RequestLoggingFilter(options(properties, environment));
         FilterRegistrationBean<RequestLoggingFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setName(FILTER_NAME);
         registration.setOrder(FILTER_ORDER);

@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
 import io.inferlens.circuitbreaker.CircuitBreakerState;
+import io.inferlens.stats.ModelStatistics;
 import io.inferlens.stats.RequestStatistics;
 import io.inferlens.stats.WindowSummary;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +21,9 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * A health indicator that is {@link #DEGRADED degraded} while the error rate of the
- * recent requests is above a threshold or a circuit breaker is open, and up otherwise,
- * with the reason, the error rate and the breakers' states in its details.
+ * recent requests, or of the calls to one model, is above a threshold, or a circuit
+ * breaker is open, and up otherwise, with the reason, the error rates and the breakers'
+ * states in its details.
  * <p>
  * Degraded is a status of its own rather than {@code DOWN} on purpose: a gateway whose
  * backend fails should not be restarted or taken out of a load balancer by its own
@@ -92,6 +94,7 @@ public class InferlensHealthIndicator implements HealthIndicator {
                 reasons.add(String.format(Locale.ROOT, "error rate %.1f%% over the last %s is above %.1f%%",
                         requests.errorRate() * 100, describe(this.window), this.errorRateThreshold * 100));
             }
+            failingModels(statistics, builder, reasons);
         }
         CircuitBreakerMetrics circuitBreakers = this.circuitBreakers;
         if (circuitBreakers != null) {
@@ -123,6 +126,38 @@ public class InferlensHealthIndicator implements HealthIndicator {
         }
         return builder.build();
     }
+
+    /**
+     * Models whose calls failed more often than the threshold in the window, from the
+     * records of their calls, whoever made them: a model can fail while the requests as a
+     * whole, served by other models too, stay under the threshold.
+     */
+    private void failingModels(RequestStatistics statistics, Health.Builder builder, List<String> reasons) {
+        Map<String, Map<String, Object>> failing = new LinkedHashMap<>();
+        for (ModelStatistics model : statistics.models(this.window)) {
+            double errorRate = (model.requests() > 0) ? (double) model.errors() / model.requests() : 0;
+            if (model.requests() < this.minimumRequests || errorRate <= this.errorRateThreshold) {
+                continue;
+            }
+            if (failing.size() < MAX_FAILING_MODELS) {
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("requests", model.requests());
+                detail.put("errors", model.errors());
+                detail.put("errorRate", errorRate);
+                failing.put(model.model(), detail);
+                reasons.add(String.format(Locale.ROOT, "model '%s' failed %.1f%% of its calls over the last %s",
+                        model.model(), errorRate * 100, describe(this.window)));
+            }
+        }
+        if (!failing.isEmpty()) {
+            builder.withDetail("failingModels", failing);
+        }
+    }
+
+    /**
+     * Most failing models named in the reason and the details.
+     */
+    static final int MAX_FAILING_MODELS = 10;
 
     /**
      * Most circuit breakers listed in the details.

@@ -35,8 +35,11 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -171,6 +174,28 @@ class ErrorsAutoConfigurationTests {
     void mvcCaptureInAServletWebApplication() {
         new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
             .run((context) -> assertThat(context).hasSingleBean(MvcErrorCapture.class));
+    }
+
+    @Test
+    void exceptionsOutOfTheFilterChainAreCapturedByAFilterRightInsideTheRequestLog() {
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
+            .run((context) -> {
+                FilterRegistrationBean<?> registration = context.getBean("inferlensErrorCaptureFilter",
+                        FilterRegistrationBean.class);
+                assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE + 3);
+                IllegalStateException failure = new IllegalStateException("boom");
+                assertThatIllegalStateException().isThrownBy(() -> registration.getFilter()
+                    .doFilter(new MockHttpServletRequest("GET", "/"), new MockHttpServletResponse(), (req, res) -> {
+                        throw failure;
+                    })).isSameAs(failure);
+                assertThat(context.getBean(RecentErrors.class).groups()).singleElement()
+                    .satisfies((group) -> assertThat(group.operation()).isEqualTo("http.server.requests"));
+            });
+    }
+
+    @Test
+    void noErrorCaptureFilterOutsideAServletWebApplication() {
+        this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean("inferlensErrorCaptureFilter"));
     }
 
     @Test

@@ -2,11 +2,7 @@ package io.inferlens.autoconfigure.web;
 
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 
-import io.inferlens.errors.ErrorContext;
-import io.inferlens.errors.ErrorTracker;
-import io.inferlens.errors.Severity;
 import io.inferlens.spring.web.RequestLoggingOptions;
 import io.inferlens.spring.web.servlet.RequestLoggingFilter;
 import jakarta.servlet.DispatcherType;
@@ -25,12 +21,9 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.mock.web.MockHttpServletRequest;
-import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link RequestLoggingAutoConfiguration}.
@@ -126,19 +119,6 @@ class RequestLoggingAutoConfigurationTests {
         this.contextRunner.withPropertyValues("logging.structured.format.console=ecs")
             .run((context) -> assertThat(registration(context).getFilter().getOptions().isDetailsInMessage())
                 .isFalse());
-    }
-
-    @Test
-    void exceptionsOutOfTheChainGoToTheErrorTrackerWhenThereIsOne() {
-        NoopErrorTracker tracker = new NoopErrorTracker();
-        this.contextRunner.withBean(ErrorTracker.class, () -> tracker).run((context) -> {
-            IllegalStateException failure = new IllegalStateException("boom");
-            assertThatIllegalStateException().isThrownBy(() -> registration(context).getFilter()
-                .doFilter(new MockHttpServletRequest("GET", "/"), new MockHttpServletResponse(), (req, res) -> {
-                    throw failure;
-                })).isSameAs(failure);
-            assertThat(tracker.captured).containsExactly(failure);
-        });
     }
 
     @Test
@@ -246,22 +226,6 @@ class RequestLoggingAutoConfigurationTests {
         @Bean
         FilterRegistrationBean<RequestLoggingFilter> myRequestLogging() {
             return REGISTRATION;
-        }
-
-    }
-
-    static final class NoopErrorTracker implements ErrorTracker {
-
-        final List<Throwable> captured = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean captureException(Throwable error, ErrorContext context) {
-            this.captured.add(error);
-            return true;
-        }
-
-        @Override
-        public void captureMessage(String message, Severity severity, ErrorContext context) {
         }
 
     }

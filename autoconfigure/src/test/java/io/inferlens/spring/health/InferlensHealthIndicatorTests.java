@@ -1,11 +1,15 @@
 package io.inferlens.spring.health;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
 import io.inferlens.circuitbreaker.CircuitBreakerState;
+import io.inferlens.inference.InferenceRecord;
+import io.inferlens.inference.TokenUsage;
 import io.inferlens.stats.RequestStatistics;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +51,37 @@ class InferlensHealthIndicatorTests {
         Health health = indicator(0.25, 20, InferlensHealthIndicator.DEGRADED).health();
         assertThat(health.getStatus()).isEqualTo(InferlensHealthIndicator.DEGRADED);
         assertThat(health.getDetails()).containsEntry("reason", "error rate 30.0% over the last 5 min is above 25.0%");
+    }
+
+    @Test
+    void isDegradedWhenOneModelFailsMoreOftenThanTheThresholdWhileTheRequestsAsAWholeDoNot() {
+        record(100, 10);
+        for (int i = 0; i < 30; i++) {
+            this.statistics.onInference(inference("sim-large", i < 12));
+            this.statistics.onInference(inference("sim-small", false));
+        }
+        Health health = indicator(0.25, 20, InferlensHealthIndicator.DEGRADED).health();
+        assertThat(health.getStatus()).isEqualTo(InferlensHealthIndicator.DEGRADED);
+        assertThat(health.getDetails()).containsEntry("errorRate", 0.1)
+            .containsEntry("reason", "model 'sim-large' failed 40.0% of its calls over the last 5 min")
+            .containsEntry("failingModels",
+                    Map.of("sim-large", Map.of("requests", 30L, "errors", 12L, "errorRate", 0.4)));
+    }
+
+    @Test
+    void modelWithTooFewCallsDoesNotDegrade() {
+        for (int i = 0; i < 19; i++) {
+            this.statistics.onInference(inference("sim-large", true));
+        }
+        Health health = indicator(0.25, 20, Status.DOWN).health();
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).doesNotContainKey("failingModels");
+    }
+
+    private static InferenceRecord inference(String model, boolean failed) {
+        return new InferenceRecord(Instant.now(), Duration.ofMillis(5), "chat", "openai", model, TokenUsage.of(10, 5),
+                Double.NaN, null, false, false, null, failed ? IllegalStateException.class.getName() : null,
+                InferenceRecord.Source.ANNOTATION, KeyValues.empty(), null, null, false);
     }
 
     @Test

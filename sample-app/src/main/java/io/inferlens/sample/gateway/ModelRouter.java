@@ -19,9 +19,9 @@ import org.springframework.stereotype.Component;
  * Picks the model for a chat request. Each stage is observed by Inferlens, making the
  * span tree {@code routing_request} → {@code feature_engineering},
  * {@code model_inference} (one per candidate, scored in parallel on an executor that
- * propagates the trace context), {@code uncertainty_estimation},
- * {@code circuit_breaker_check}; the returned {@link RoutingDecision} feeds the
- * {@code inferlens_routing_*} metrics.
+ * propagates the trace context), {@code policy_selection} (a stage of the gateway's own),
+ * {@code uncertainty_estimation}, {@code circuit_breaker_check}; the returned
+ * {@link RoutingDecision} feeds the {@code inferlens_routing_*} metrics.
  * <p>
  * Two policies, compared by the {@code routing-policy} experiment: {@code threshold}
  * picks the powerful model when the complexity reaches a threshold; {@code scored} asks a
@@ -68,7 +68,9 @@ public class ModelRouter {
         Features features = this.recorder.featureEngineering(request.messages().size(),
                 () -> Features.of(request.messages()));
         List<Candidate> candidates = score(features);
-        Candidate chosen = "scored".equals(policy) ? bestValue(candidates) : byThreshold(candidates, features);
+        // A stage of the gateway's own: one line, a span and a series of its own
+        Candidate chosen = this.recorder.stage("policy_selection",
+                () -> "scored".equals(policy) ? bestValue(candidates) : byThreshold(candidates, features));
         Candidate other = (chosen == candidates.get(0)) ? candidates.get(1) : candidates.get(0);
         double uncertainty = this.recorder.uncertaintyEstimation(() -> entropy(chosen.quality()));
         double confidence = "scored".equals(policy)

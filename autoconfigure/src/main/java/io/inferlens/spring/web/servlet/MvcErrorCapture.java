@@ -1,7 +1,7 @@
 package io.inferlens.spring.web.servlet;
 
-import io.inferlens.errors.ErrorContext;
 import io.inferlens.errors.ErrorTracker;
+import io.inferlens.errors.HttpServerErrors;
 import io.inferlens.observation.FailureLog;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -15,11 +15,11 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerInterceptor;
-import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * Captures the exceptions of Spring MVC handlers without changing the response. As the
+ * Captures the exceptions of Spring MVC handlers without changing the response; those
+ * that propagate out of the filter chain are {@link ServletErrorCaptureFilter}'s. As the
  * first {@link HandlerExceptionResolver} it sees every exception a handler throws and
  * resolves none; as a {@link HandlerInterceptor} it captures it once the response's
  * status is known, whether an {@code @ExceptionHandler} handled it or not:
@@ -40,7 +40,7 @@ public class MvcErrorCapture implements HandlerExceptionResolver, HandlerInterce
     /**
      * Operation name given to errors of HTTP requests.
      */
-    public static final String OPERATION = "http.server.requests";
+    public static final String OPERATION = HttpServerErrors.OPERATION;
 
     private static final String EXCEPTION_ATTRIBUTE = MvcErrorCapture.class.getName() + ".EXCEPTION";
 
@@ -107,12 +107,7 @@ public class MvcErrorCapture implements HandlerExceptionResolver, HandlerInterce
         if (status < 500 && !this.captureClientErrors) {
             return;
         }
-        ErrorContext context = ErrorContext.of(OPERATION);
-        Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-        if (route != null) {
-            context = context.with("http.route", route.toString());
-        }
-        this.tracker.captureException(error, context.with("http.response.status_code", Integer.toString(status)));
+        this.tracker.captureException(error, HttpServerErrors.context(ServletRequests.route(request), status));
         if (status >= 500 && ex == null && this.observations != null) {
             failRequestObservation(request, error, this.observations);
         }

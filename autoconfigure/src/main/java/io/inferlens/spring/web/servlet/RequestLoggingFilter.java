@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
-import io.inferlens.errors.ErrorContext;
-import io.inferlens.errors.ErrorTracker;
 import io.inferlens.observation.FailureLog;
 import io.inferlens.privacy.Secrets;
 import io.inferlens.spring.web.RequestLoggingOptions;
@@ -58,10 +55,10 @@ import org.springframework.web.util.ContentCachingRequestWrapper;
  * A line is written at INFO, or at WARN for a request slower than the threshold (those
  * are logged whatever their status); requests with a lower status than the minimum, and
  * excluded paths, are not logged. An exception that propagates out of the chain is logged
- * as status 500 with its type, handed to the {@link ErrorTracker} if there is one, and
- * rethrown unchanged. An asynchronous request is logged once, when it completes. Nothing
- * that goes wrong in logging fails the request: it is reported by a {@link FailureLog}
- * and the request goes on.
+ * as status 500 with its type and rethrown unchanged; capturing it is
+ * {@link ServletErrorCaptureFilter}'s concern. An asynchronous request is logged once,
+ * when it completes. Nothing that goes wrong in logging fails the request: it is reported
+ * by a {@link FailureLog} and the request goes on.
  *
  * @author Inferlens
  */
@@ -71,12 +68,6 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
      * Request attribute holding the request id.
      */
     public static final String REQUEST_ID_ATTRIBUTE = RequestLoggingFilter.class.getName() + ".requestId";
-
-    /**
-     * Name of the operation in the {@link ErrorContext} of exceptions that propagate out
-     * of the chain.
-     */
-    public static final String ERROR_OPERATION = "http.server.requests";
 
     /**
      * {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}, spelled out so that the
@@ -96,25 +87,12 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
 
     private final RequestLoggingOptions options;
 
-    private final Supplier<@Nullable ErrorTracker> errorTracker;
-
-    /**
-     * Create a filter with no error tracker.
-     * @param options what to log
-     */
-    public RequestLoggingFilter(RequestLoggingOptions options) {
-        this(options, () -> null);
-    }
-
     /**
      * Create a filter.
      * @param options what to log
-     * @param errorTracker the error tracker of exceptions that propagate out of the
-     * chain, looked up when one does; it may supply {@code null}
      */
-    public RequestLoggingFilter(RequestLoggingOptions options, Supplier<@Nullable ErrorTracker> errorTracker) {
+    public RequestLoggingFilter(RequestLoggingOptions options) {
         this.options = options;
-        this.errorTracker = errorTracker;
     }
 
     /**
@@ -241,21 +219,18 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Log a request that has ended and report an exception that propagated out of it.
+     * Log a request that has ended.
      * @param exchange the request
      * @param error an exception it ended with, or {@code null}
-     * @param propagated whether the exception propagated out of the chain (status 500,
-     * reported to the error tracker), rather than ending an asynchronous request
+     * @param propagated whether the exception propagated out of the chain (status 500),
+     * rather than ending an asynchronous request
      */
     private void finish(Exchange exchange, @Nullable Throwable error, boolean propagated) {
         long nanos = System.nanoTime() - exchange.startNanos;
-        Throwable cause = (error != null) ? unwrap(error) : null;
+        Throwable cause = (error != null) ? ServletRequests.unwrap(error) : null;
         int status = (cause != null && propagated) ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR
                 : exchange.response.getStatus();
-        String route = route(exchange.request);
-        if (cause != null && propagated) {
-            captureException(exchange, cause, route);
-        }
+        String route = ServletRequests.route(exchange.request);
         try {
             log(exchange, status, nanos, route, cause);
         }
@@ -386,41 +361,6 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
             message.append(label);
             appendEscaped(message, body);
         }
-    }
-
-    private void captureException(Exchange exchange, Throwable cause, @Nullable String route) {
-        try {
-            ErrorTracker tracker = this.errorTracker.get();
-            if (tracker == null) {
-                return;
-            }
-            ErrorContext context = ErrorContext.of(ERROR_OPERATION).withTrace(exchange.traceId, exchange.spanId);
-            if (route != null) {
-                context = context.with("http.route", route);
-            }
-            tracker.captureException(cause, context.with(RequestLogKeys.REQUEST_ID, exchange.requestId));
-        }
-        catch (RuntimeException ex) {
-            this.failures.log("capturing the exception of " + describe(exchange.request), ex);
-        }
-    }
-
-    private static @Nullable String route(HttpServletRequest request) {
-        ServerRequestObservationContext observation = ServerHttpObservationFilter.findObservationContext(request)
-            .orElse(null);
-        String route = (observation != null) ? observation.getPathPattern() : null;
-        if (route == null && request.getAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
-            route = pattern;
-        }
-        return route;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof ServletException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /**

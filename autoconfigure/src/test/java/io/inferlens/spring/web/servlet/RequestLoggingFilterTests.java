@@ -3,7 +3,6 @@ package io.inferlens.spring.web.servlet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +12,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.inferlens.errors.ErrorContext;
-import io.inferlens.errors.ErrorTracker;
-import io.inferlens.errors.Severity;
 import io.inferlens.spring.web.RequestLoggingOptions;
 import io.inferlens.web.BodyText;
 import io.inferlens.web.RequestLogKeys;
@@ -385,14 +381,12 @@ class RequestLoggingFilterTests {
     }
 
     @Test
-    void exceptionsAreLoggedAsServerErrorsCapturedAndRethrownUnchanged() throws Exception {
-        List<String> captured = new ArrayList<>();
-        ErrorTracker tracker = new RecordingErrorTracker(captured);
+    void exceptionsAreLoggedAsServerErrorsAndRethrownUnchanged() throws Exception {
         IllegalStateException cause = new IllegalStateException("model down, api_key=abc");
         ServletException wrapped = new ServletException("Request processing failed", cause);
         MockHttpServletRequest request = request("POST", "/v1/chat/completions");
         request.addHeader("X-Request-Id", "req-err");
-        RequestLoggingFilter filter = new RequestLoggingFilter(RequestLoggingOptions.builder().build(), () -> tracker);
+        RequestLoggingFilter filter = new RequestLoggingFilter(RequestLoggingOptions.builder().build());
         assertThatExceptionOfType(ServletException.class)
             .isThrownBy(() -> filter.doFilter(request, this.response, (req, res) -> {
                 req.setAttribute(ROUTE_ATTRIBUTE, "/v1/chat/completions");
@@ -405,28 +399,7 @@ class RequestLoggingFilterTests {
             .containsEntry("exception.type", "java.lang.IllegalStateException")
             .containsEntry("exception.message", "model down, api_key=****");
         assertThat(line.getFormattedMessage()).contains(" 500 ", " exception=java.lang.IllegalStateException");
-        assertThat(captured).containsExactly("IllegalStateException http.server.requests "
-                + "{http.request.id=req-err, http.route=/v1/chat/completions}");
         assertThat(MDC.get("request_id")).isNull();
-    }
-
-    @Test
-    void exceptionsAreRethrownWhenThereIsNoErrorTrackerOrItFails() throws Exception {
-        ErrorTracker failing = new RecordingErrorTracker(null);
-        for (RequestLoggingFilter filter : new RequestLoggingFilter[] { filter(RequestLoggingOptions.builder().build()),
-                new RequestLoggingFilter(RequestLoggingOptions.builder().build(), () -> failing) }) {
-            IOException failure = new IOException("broken");
-            assertThatExceptionOfType(IOException.class)
-                .isThrownBy(() -> filter.doFilter(request("GET", "/"), new MockHttpServletResponse(), (req, res) -> {
-                    throw failure;
-                }))
-                .isSameAs(failure);
-        }
-        assertThat(this.appender.list).filteredOn((event) -> event.getLevel() == Level.WARN)
-            .singleElement()
-            .satisfies((warning) -> assertThat(warning.getThrowableProxy().getMessage()).isEqualTo("tracker down"));
-        assertThat(lines()).hasSize(2)
-            .allSatisfy((line) -> assertThat(fields(line)).containsEntry("exception.type", "java.io.IOException"));
     }
 
     @Test
@@ -558,34 +531,6 @@ class RequestLoggingFilterTests {
             }
         }
         return fields;
-    }
-
-    /**
-     * Records captures as "type operation attributes", or fails on every call when given
-     * no list.
-     */
-    static final class RecordingErrorTracker implements ErrorTracker {
-
-        private final List<String> captured;
-
-        RecordingErrorTracker(List<String> captured) {
-            this.captured = captured;
-        }
-
-        @Override
-        public boolean captureException(Throwable error, ErrorContext context) {
-            if (this.captured == null) {
-                throw new IllegalStateException("tracker down");
-            }
-            this.captured.add(error.getClass().getSimpleName() + " " + context.operation() + " "
-                    + new java.util.TreeMap<>(context.attributes()));
-            return true;
-        }
-
-        @Override
-        public void captureMessage(String message, Severity severity, ErrorContext context) {
-        }
-
     }
 
 }
