@@ -128,6 +128,16 @@ public final class Inference implements AutoCloseable {
     }
 
     /**
+     * Record that the caller cancelled the call before it ended, such as a client that
+     * went away from a stream; {@link #stop} still ends it.
+     * @return this call
+     */
+    public Inference cancelled() {
+        this.context.setCancelled(true);
+        return this;
+    }
+
+    /**
      * Stop observing the call, recording its span and meters; later calls do nothing.
      */
     public void stop() {

@@ -1,6 +1,7 @@
 package io.inferlens.routing;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.inferlens.observation.ResultKind;
 import io.micrometer.common.KeyValues;
 import io.micrometer.context.ContextExecutorService;
 import io.micrometer.context.ContextSnapshotFactory;
@@ -21,6 +23,8 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -36,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * @author Inferlens
  */
 @ExtendWith(OutputCaptureExtension.class)
+@SuppressWarnings("unchecked")
 class RoutingRecorderTests {
 
     private final TestObservationRegistry registry = TestObservationRegistry.create();
@@ -279,6 +284,67 @@ class RoutingRecorderTests {
         assertThat(score).isEqualTo(0.9);
         assertThat(this.handler.stopped).extracting(Observation.Context::getContextualName)
             .containsExactly("routing_request");
+    }
+
+    @Test
+    void stageOfOnesOwnIsAChildOfTheRoutingCallWithAStageKeyAndAnObservationName() {
+        RoutingRecorder recorder = new RoutingRecorder(this.registry);
+        String reranked = recorder.route(() -> recorder.stage("reranking", () -> "reranked"));
+        assertThat(reranked).isEqualTo("reranked");
+        RoutingObservationContext reranking = this.handler.single(RoutingStage.of("reranking"));
+        assertThat(reranking.getName()).isEqualTo("inferlens.routing.reranking");
+        assertThat(reranking.getContextualName()).isEqualTo("reranking");
+        assertThat(reranking.getLowCardinalityKeyValue("stage").getValue()).isEqualTo("reranking");
+        assertThat(reranking.getParentObservation().getContextView())
+            .isSameAs(this.handler.single(RoutingStage.REQUEST));
+        assertThat(RoutingStage.of("reranking")).isSameAs(reranking.getStage());
+    }
+
+    @Test
+    void stageOfOnesOwnIsSwitchedOffByItsObservationName() {
+        this.registry.observationConfig()
+            .observationPredicate((name, context) -> !"inferlens.routing.reranking".equals(name));
+        RoutingRecorder recorder = new RoutingRecorder(this.registry);
+        assertThat(recorder.route(() -> recorder.stage("reranking", () -> 1))).isEqualTo(1);
+        assertThat(this.handler.stopped).extracting(Observation.Context::getContextualName)
+            .containsExactly("routing_request");
+    }
+
+    @Test
+    void invalidStageNameRunsTheStageUnobservedAndIsLoggedOnce(CapturedOutput output) {
+        RoutingRecorder recorder = new RoutingRecorder(this.registry);
+        assertThat(recorder.stage("Re-Ranking!", () -> "ran")).isEqualTo("ran");
+        assertThat(recorder.stage("Re-Ranking!", () -> "ran again")).isEqualTo("ran again");
+        assertThat(this.handler.stopped).isEmpty();
+        assertThat(output).containsOnlyOnce("Routing stage name 're-ranking!' is invalid");
+    }
+
+    @Test
+    void builtInStageNamesResolveToTheBuiltInStages() {
+        assertThat(RoutingStage.of("feature_engineering")).isSameAs(RoutingStage.FEATURE_ENGINEERING);
+        assertThat(RoutingStage.of("routing_request")).isSameAs(RoutingStage.REQUEST);
+        assertThat(RoutingStage.builtIn()).extracting(RoutingStage::getName)
+            .containsExactly("routing_request", "feature_engineering", "model_inference", "uncertainty_estimation",
+                    "circuit_breaker_check");
+    }
+
+    @Test
+    void monoResultIsObservedUntilItCompletesAndItsValueIsTheDecision() throws Throwable {
+        RoutingRecorder recorder = new RoutingRecorder(this.registry);
+        Mono<RoutingDecision> result = (Mono<RoutingDecision>) recorder.route(ResultKind.MONO,
+                () -> Mono.just(RoutingDecision.of("powerful", 0.8, 0.1, 2)).delayElement(Duration.ofMillis(10)));
+        assertThat(this.handler.stopped).isEmpty();
+        assertThat(result.block(Duration.ofSeconds(5)).target()).isEqualTo("powerful");
+        assertThat(this.handler.single(RoutingStage.REQUEST).getDecision().target()).isEqualTo("powerful");
+    }
+
+    @Test
+    void fluxResultTakesTheDecisionFromItsFirstElementThatHoldsOne() throws Throwable {
+        RoutingRecorder recorder = new RoutingRecorder(this.registry);
+        Flux<Object> result = (Flux<Object>) recorder.route(ResultKind.FLUX, () -> Flux.just("no decision",
+                RoutingDecision.of("lightweight", 0.7, 0.2, 2), RoutingDecision.of("powerful", 0.9, 0.1, 2)));
+        assertThat(result.collectList().block(Duration.ofSeconds(5))).hasSize(3);
+        assertThat(this.handler.single(RoutingStage.REQUEST).getDecision().target()).isEqualTo("lightweight");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.inferlens.traced;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,6 +20,8 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.aop.MethodMatcher;
 import org.springframework.aop.framework.ProxyFactory;
@@ -97,6 +100,25 @@ class TracedObserverTests {
             .hasBeenStopped()
             .hasError(failure)
             .hasLowCardinalityKeyValue("error.type", "java.lang.IllegalStateException");
+    }
+
+    @Test
+    void monoIsObservedUntilItCompletesNotUntilItIsReturned() {
+        Mono<String> result = proxy(new Service(), interceptor()).mono();
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.mono").that().isNotStopped();
+        assertThat(result.block(Duration.ofSeconds(5))).isEqualTo("later");
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.mono")
+            .that()
+            .hasBeenStopped()
+            .doesNotHaveLowCardinalityKeyValueWithKey("error.type");
+    }
+
+    @Test
+    void fluxIsObservedUntilItsSubscriberCancels() {
+        Flux<Long> result = proxy(new Service(), interceptor()).flux();
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.flux").that().isNotStopped();
+        assertThat(result.take(3).collectList().block(Duration.ofSeconds(5))).containsExactly(0L, 1L, 2L);
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.flux").that().hasBeenStopped();
     }
 
     @Test
@@ -361,6 +383,16 @@ class TracedObserverTests {
         @Traced("demo.async")
         public CompletionStage<String> async(CompletableFuture<String> pending) {
             return pending;
+        }
+
+        @Traced("demo.mono")
+        public Mono<String> mono() {
+            return Mono.just("later").delayElement(Duration.ofMillis(20));
+        }
+
+        @Traced("demo.flux")
+        public Flux<Long> flux() {
+            return Flux.interval(Duration.ofMillis(5));
         }
 
         public String plain() {
