@@ -59,11 +59,11 @@ rows = {}
 for path in sorted(glob.glob(os.path.join(out, '*.json'))):
     name = os.path.basename(path).split('-')[0]
     for result in json.load(open(path)):
-        bench = result['benchmark'].rsplit('.', 1)[1]
+        bench = '.'.join(result['benchmark'].rsplit('.', 2)[1:])
         score = result['primaryMetric']['score']
         alloc = result['secondaryMetrics'].get('gc.alloc.rate.norm', {}).get('score', float('nan'))
         rows.setdefault(bench, {}).setdefault(name, []).append((score, alloc))
-print('%-22s %-5s %10s %18s %12s' % ('benchmark', 'tree', 'median ns', 'min..max ns', 'bytes/op'))
+print('%-48s %-5s %10s %18s %12s' % ('benchmark', 'tree', 'median ns', 'min..max ns', 'bytes/op'))
 for bench in sorted(rows):
     for name in ('base', 'head'):
         values = rows[bench].get(name, [])
@@ -71,9 +71,9 @@ for bench in sorted(rows):
             continue
         scores = [v[0] for v in values]
         allocs = [v[1] for v in values]
-        print('%-22s %-5s %10.0f %18s %12.0f' % (bench, name, statistics.median(scores),
+        print('%-48s %-5s %10.0f %18s %12.0f' % (bench, name, statistics.median(scores),
               '%.0f..%.0f' % (min(scores), max(scores)), statistics.median(allocs)))
     base = rows[bench].get('base'); head = rows[bench].get('head')
     if base and head:
-        print('%-22s ratio head/base: %.2f' % ('', statistics.median(v[0] for v in head) / statistics.median(v[0] for v in base)))
+        print('%-48s ratio head/base: %.2f' % ('', statistics.median(v[0] for v in head) / statistics.median(v[0] for v in base)))
 PY

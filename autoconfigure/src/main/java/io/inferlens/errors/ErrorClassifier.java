@@ -5,9 +5,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Maps an exception to a low-cardinality error type: the {@code error.type} tag of
- * {@code inferlens.errors} (Prometheus {@code error_type}). A bean of this type replaces
- * the default, which is the exception's fully qualified class name, the value of
- * {@code error.type} on every span and series Inferlens records.
+ * {@code inferlens.errors} (Prometheus {@code error_type}) and the error type of the
+ * captured error groups. A bean of this type replaces the default, the exception's fully
+ * qualified class name, which is also the value of {@code error.type} on the spans and
+ * the other series Inferlens records; a classifier of one's own applies to
+ * {@code inferlens.errors} and the error groups only, so that series may then carry other
+ * values than the rest.
  *
  * @author Inferlens
  */

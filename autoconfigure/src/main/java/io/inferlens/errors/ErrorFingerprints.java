@@ -20,9 +20,11 @@ public final class ErrorFingerprints {
             "com.sun.", "org.springframework.", "org.apache.", "io.micrometer.", "io.opentelemetry.", "reactor.",
             "io.github.resilience4j.", "org.aspectj.", "kotlin.", "kotlinx.", "com.fasterxml.", "tools.jackson.",
             "org.eclipse.", "io.netty.", "io.undertow.", "org.hibernate.", "org.slf4j.", "ch.qos.logback.",
-            "org.junit.", "io.inferlens.traced.", "io.inferlens.inference.", "io.inferlens.routing.",
-            "io.inferlens.errors.", "io.inferlens.observation.", "io.inferlens.web.", "io.inferlens.logs.",
-            "io.inferlens.experiments.", "io.inferlens.circuitbreaker.", "io.inferlens.autoconfigure.");
+            "org.junit.", "io.inferlens.annotation.", "io.inferlens.autoconfigure.", "io.inferlens.circuitbreaker.",
+            "io.inferlens.errors.", "io.inferlens.experiments.", "io.inferlens.inference.", "io.inferlens.logs.",
+            "io.inferlens.metrics.", "io.inferlens.observation.", "io.inferlens.privacy.", "io.inferlens.propagation.",
+            "io.inferlens.routing.", "io.inferlens.spring.", "io.inferlens.stats.", "io.inferlens.store.",
+            "io.inferlens.traced.", "io.inferlens.traces.", "io.inferlens.tracing.", "io.inferlens.web.");
 
     private final List<String> applicationPackages;
 

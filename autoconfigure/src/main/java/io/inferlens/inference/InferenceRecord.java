@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * {@link InferenceRecorder}, or an integration of a model library). Published once per
  * call to every {@link InferenceRecordListener} by the {@link InferenceRecordPublisher}.
  *
- * @param end when the call ended
- * @param duration how long the call took
+ * @param endEpochMillis when the call ended, in milliseconds since the epoch
+ * @param durationNanos how long the call took, in nanoseconds
  * @param operation the operation ({@code gen_ai.operation.name}), such as {@code chat}
  * @param provider the provider ({@code gen_ai.provider.name})
  * @param requestModel the model asked ({@code gen_ai.request.model}), or {@code null}
@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * why it stopped
  * @param cost the cost in the price table's currency, {@code NaN} when the model has no
  * price or no tokens are known
- * @param timeToFirstChunk time to the first chunk of a streamed answer, or {@code null}
+ * @param timeToFirstChunkNanos time to the first chunk of a streamed answer, in
+ * nanoseconds, or {@code -1} if none arrived
  * @param streaming whether the answer was streamed
  * @param cancelled whether the caller cancelled the call before it ended
  * @param conversationId the conversation ({@code gen_ai.conversation.id}), or
@@ -39,22 +40,44 @@ import org.jspecify.annotations.Nullable;
  * exported
  * @author Inferlens
  */
-public record InferenceRecord(Instant end, Duration duration, String operation, String provider,
-        @Nullable String requestModel, TokenUsage usage, double cost, @Nullable Duration timeToFirstChunk,
-        boolean streaming, boolean cancelled, @Nullable String conversationId, @Nullable String errorType,
-        Source source, KeyValues keyValues, @Nullable String traceId, @Nullable String spanId, boolean sampled) {
+public record InferenceRecord(long endEpochMillis, long durationNanos, String operation, String provider,
+        @Nullable String requestModel, TokenUsage usage, double cost, long timeToFirstChunkNanos, boolean streaming,
+        boolean cancelled, @Nullable String conversationId, @Nullable String errorType, Source source,
+        KeyValues keyValues, @Nullable String traceId, @Nullable String spanId, boolean sampled) {
 
     /**
      * Create a record.
      */
     public InferenceRecord {
-        Objects.requireNonNull(end, "end");
-        Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(keyValues, "keyValues");
+    }
+
+    /**
+     * When the call ended.
+     * @return the instant
+     */
+    public Instant end() {
+        return Instant.ofEpochMilli(this.endEpochMillis);
+    }
+
+    /**
+     * How long the call took.
+     * @return the duration
+     */
+    public Duration duration() {
+        return Duration.ofNanos(this.durationNanos);
+    }
+
+    /**
+     * Time to the first chunk of a streamed answer.
+     * @return the time, or {@code null} if no chunk arrived
+     */
+    public @Nullable Duration timeToFirstChunk() {
+        return (this.timeToFirstChunkNanos >= 0) ? Duration.ofNanos(this.timeToFirstChunkNanos) : null;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.inferlens.inference;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -80,7 +79,16 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
      * @param record the record
      */
     public void publish(InferenceRecord record) {
-        for (InferenceRecordListener listener : listeners()) {
+        List<InferenceRecordListener> listeners;
+        try {
+            listeners = listeners();
+        }
+        catch (RuntimeException | LinkageError ex) {
+            // not cached: the next record asks again
+            this.failures.log("find the listeners of", ex);
+            return;
+        }
+        for (InferenceRecordListener listener : listeners) {
             try {
                 listener.onInference(record);
             }
@@ -106,15 +114,13 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
      */
     InferenceRecord record(InferenceObservationContext context) {
         TokenUsage usage = context.getUsage();
-        long firstChunk = context.getTimeToFirstChunkNanos();
         TraceContextResolver.TraceIds ids = traceIds(context);
-        return new InferenceRecord(this.clock.instant(), Duration.ofNanos(context.getElapsedNanos()),
-                context.getOperationName(), context.getProvider(), context.getRequestModel(), usage,
-                cost(usage, context.getRequestModel()), (firstChunk >= 0) ? Duration.ofNanos(firstChunk) : null,
-                context.isStreaming(), context.isCancelled(), context.getConversationId(), context.getErrorType(),
-                context.getSource(), withoutErrorType(context.getLowCardinalityKeyValues()),
-                (ids != null) ? ids.traceId() : null, (ids != null) ? ids.spanId() : null,
-                ids != null && ids.sampled());
+        return new InferenceRecord(this.clock.millis(), context.getElapsedNanos(), context.getOperationName(),
+                context.getProvider(), context.getRequestModel(), usage, cost(usage, context.getRequestModel()),
+                context.getTimeToFirstChunkNanos(), context.isStreaming(), context.isCancelled(),
+                context.getConversationId(), context.getErrorType(), context.getSource(),
+                withoutErrorType(context.getLowCardinalityKeyValues()), (ids != null) ? ids.traceId() : null,
+                (ids != null) ? ids.spanId() : null, ids != null && ids.sampled());
     }
 
     private double cost(TokenUsage usage, @Nullable String requestModel) {

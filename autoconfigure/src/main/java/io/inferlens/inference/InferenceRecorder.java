@@ -134,14 +134,37 @@ public class InferenceRecorder {
      */
     public @Nullable Object observe(InferenceMethod method, @Nullable Object[] arguments,
             ObservedCall<?, Throwable> call) throws Throwable {
-        InferenceObservationContext context;
+        if (method.getResultKind().isReactive()) {
+            return this.template.observeReactive(method.getResultKind(), () -> start(method, arguments), call,
+                    this.results);
+        }
+        InferenceObservationContext context = newContext(method, arguments);
+        if (context == null) {
+            return call.call();
+        }
+        Observation observation = start(method, arguments, context);
+        return this.template.observe(observation, context, method.getResultKind(), call, this.results);
+    }
+
+    private ObservationTemplate.@Nullable Started<InferenceObservationContext> start(InferenceMethod method,
+            @Nullable Object[] arguments) {
+        InferenceObservationContext context = newContext(method, arguments);
+        Observation observation = (context != null) ? start(method, arguments, context) : null;
+        return (observation != null) ? new ObservationTemplate.Started<>(observation, context) : null;
+    }
+
+    private @Nullable InferenceObservationContext newContext(InferenceMethod method, @Nullable Object[] arguments) {
         try {
-            context = method.newContext(arguments, this.defaultProvider);
+            return method.newContext(arguments, this.defaultProvider);
         }
         catch (RuntimeException | LinkageError ex) {
             this.template.failed("start", ex);
-            return call.call();
+            return null;
         }
+    }
+
+    private @Nullable Observation start(InferenceMethod method, @Nullable Object[] arguments,
+            InferenceObservationContext context) {
         Observation observation = start(context);
         if (observation != null && this.contentCapture.isEnabled()) {
             try {
@@ -153,7 +176,7 @@ public class InferenceRecorder {
                 this.template.failed("capture the input of", ex);
             }
         }
-        return this.template.observe(observation, context, method.getResultKind(), call, this.results);
+        return observation;
     }
 
     private String provider(@Nullable String provider) {

@@ -1,5 +1,9 @@
 package io.inferlens.observation;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
@@ -7,13 +11,23 @@ import org.jspecify.annotations.Nullable;
  * Base of the contexts of the observations Inferlens makes ({@code @Traced} calls, model
  * calls, routing calls and stages): an {@link InstrumentedOperation} whose handlers keep
  * their per-call state in fields rather than in the context's map, so that no map lookup
- * or boxing happens on each event.
+ * or boxing happens on each event. Its low-cardinality key-values are built once per
+ * change rather than on each read: Micrometer builds a new sorted {@link KeyValues} from
+ * the context's map on every call, and the meter, tracing and record handlers each read
+ * them when the observation stops.
  *
  * @author Inferlens
  */
 public abstract class InstrumentedContext extends Observation.Context implements InstrumentedOperation {
 
+    private static final AtomicIntegerFieldUpdater<InstrumentedContext> VERSION = AtomicIntegerFieldUpdater
+        .newUpdater(InstrumentedContext.class, "version");
+
     private long startNanos;
+
+    private volatile int version;
+
+    private volatile @Nullable CachedKeyValues lowCardinality;
 
     private @Nullable Object tracingContext;
 
@@ -48,6 +62,52 @@ public abstract class InstrumentedContext extends Observation.Context implements
      */
     public void setTracingContext(Object tracingContext) {
         this.tracingContext = tracingContext;
+    }
+
+    @Override
+    public KeyValues getLowCardinalityKeyValues() {
+        int version = this.version;
+        CachedKeyValues cached = this.lowCardinality;
+        if (cached != null && cached.version() == version) {
+            return cached.keyValues();
+        }
+        // Read after the version: a change made meanwhile is in these key-values and
+        // bumps the version, so the next read builds them again.
+        KeyValues keyValues = super.getLowCardinalityKeyValues();
+        this.lowCardinality = new CachedKeyValues(version, keyValues);
+        return keyValues;
+    }
+
+    @Override
+    public Observation.Context addLowCardinalityKeyValue(KeyValue keyValue) {
+        super.addLowCardinalityKeyValue(keyValue);
+        VERSION.incrementAndGet(this);
+        return this;
+    }
+
+    @Override
+    public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
+        super.addLowCardinalityKeyValues(keyValues);
+        VERSION.incrementAndGet(this);
+        return this;
+    }
+
+    @Override
+    public Observation.Context removeLowCardinalityKeyValue(String keyName) {
+        super.removeLowCardinalityKeyValue(keyName);
+        VERSION.incrementAndGet(this);
+        return this;
+    }
+
+    @Override
+    public Observation.Context removeLowCardinalityKeyValues(String... keyNames) {
+        super.removeLowCardinalityKeyValues(keyNames);
+        VERSION.incrementAndGet(this);
+        return this;
+    }
+
+    private record CachedKeyValues(int version, KeyValues keyValues) {
+
     }
 
 }

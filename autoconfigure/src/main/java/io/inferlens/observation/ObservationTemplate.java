@@ -3,6 +3,7 @@ package io.inferlens.observation;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
@@ -108,6 +109,60 @@ public final class ObservationTemplate {
     }
 
     /**
+     * Observe a call whose result is a Reactor {@code Mono} or {@code Flux}, once per
+     * subscription to it: the call itself only assembles the publisher, and an
+     * observation is started by the given starter each time the publisher is subscribed
+     * to (with the observation current on the subscribing thread as parent), and stopped
+     * when that subscription terminates or is cancelled. A call that throws before it
+     * returns a publisher is one observation, failed at once.
+     * @param <C> the type of context
+     * @param kind {@link ResultKind#MONO} or {@link ResultKind#FLUX}
+     * @param starter starts an observation with a new context, or returns {@code null} to
+     * leave a subscription unobserved
+     * @param call the call
+     * @param listener told of the values, elements and cancellation of each subscription
+     * @return what the call returned, wrapped to be observed per subscription
+     * @throws Throwable what the call threw, unchanged
+     */
+    public <C extends Observation.Context> @Nullable Object observeReactive(ResultKind kind,
+            Supplier<@Nullable Started<C>> starter, ObservedCall<?, Throwable> call, ResultListener<C> listener)
+            throws Throwable {
+        Object result;
+        try {
+            result = call.call();
+        }
+        catch (Throwable ex) {
+            Started<C> started = start(starter);
+            if (started != null) {
+                error(started.observation(), ex);
+                complete(started.observation(), started.context(), listener);
+            }
+            throw ex;
+        }
+        if (result == null) {
+            return null;
+        }
+        try {
+            Object observed = ReactorResults.observe(kind, result, () -> start(starter), listener, this);
+            return (observed != null) ? observed : result;
+        }
+        catch (RuntimeException | LinkageError ex) {
+            this.failures.log("observe the result of", ex);
+            return result;
+        }
+    }
+
+    private <C extends Observation.Context> @Nullable Started<C> start(Supplier<@Nullable Started<C>> starter) {
+        try {
+            return starter.get();
+        }
+        catch (RuntimeException | LinkageError ex) {
+            this.failures.log("start", ex);
+            return null;
+        }
+    }
+
+    /**
      * Observe a call with a started observation, or make it unobserved when there is
      * none.
      * @param <C> the type of context
@@ -163,7 +218,6 @@ public final class ObservationTemplate {
         return observeResult(observation, context, kind, result, listener);
     }
 
-    @SuppressWarnings("unchecked")
     private <C extends Observation.Context, T extends @Nullable Object> T observeResult(Observation observation,
             C context, ResultKind kind, T result, ResultListener<C> listener) {
         try {
@@ -179,19 +233,13 @@ public final class ObservationTemplate {
                 });
                 return result;
             }
-            if ((kind == ResultKind.MONO || kind == ResultKind.FLUX) && result != null) {
-                Object observed = ReactorResults.observe(result, observation, context, listener, this);
-                if (observed != null) {
-                    return (T) observed;
-                }
-            }
         }
         catch (Throwable ex) {
             this.failures.log("await the completion of", ex);
             complete(observation, context, listener);
             return result;
         }
-        // null, or not of the declared kind: complete now
+        // null, or not a CompletionStage: complete now
         value(listener, context, result);
         complete(observation, context, listener);
         return result;
@@ -318,6 +366,17 @@ public final class ObservationTemplate {
         catch (Throwable ex) {
             this.failures.log("restore the enclosing scope of", ex);
         }
+    }
+
+    /**
+     * An observation that started, and its context.
+     *
+     * @param <C> the type of context
+     * @param observation the observation
+     * @param context its context
+     */
+    public record Started<C extends Observation.Context>(Observation observation, C context) {
+
     }
 
     /**

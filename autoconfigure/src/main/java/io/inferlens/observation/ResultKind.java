@@ -4,8 +4,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * How the result of an observed call completes, decided once per method from its return
- * type: when the method returns, when a returned {@link CompletionStage} completes, or
- * when a returned Reactor {@code Mono} or {@code Flux} terminates or is cancelled.
+ * type: when the method returns, when a returned {@link CompletionStage} completes, or,
+ * for a method declared to return a Reactor {@code Mono} or {@code Flux}, once per
+ * subscription, when the subscription terminates or is cancelled.
  *
  * @author Inferlens
  */
@@ -22,23 +23,25 @@ public enum ResultKind {
     COMPLETION_STAGE,
 
     /**
-     * The call is complete when the returned {@code Mono} completes, fails or is
-     * cancelled; its value is the result.
+     * The returned {@code Mono} is observed once per subscription, until it completes,
+     * fails or is cancelled; its value is the result.
      */
     MONO,
 
     /**
-     * The call is complete when the returned {@code Flux} completes, fails or is
-     * cancelled; each element is a part of the result, such as a chunk of a streamed
-     * answer.
+     * The returned {@code Flux} is observed once per subscription, until it completes,
+     * fails or is cancelled; each element is a part of the result, such as a chunk of a
+     * streamed answer.
      */
     FLUX;
 
     private static final boolean REACTOR_PRESENT = isPresent("reactor.core.publisher.Flux");
 
     /**
-     * The kind of result of a method with the given return type. Reactor types are
-     * recognized only when Reactor is on the class path.
+     * The kind of result of a method with the given return type. {@code Mono} and
+     * {@code Flux} are recognized only when Reactor is on the class path, and only as
+     * such: a subtype (a {@code ConnectableFlux}, say) is returned as it is, since the
+     * observed publisher could not be cast back to it.
      * @param returnType the return type
      * @return the kind
      */
@@ -56,11 +59,11 @@ public enum ResultKind {
     }
 
     /**
-     * Whether the call goes on after it returns.
-     * @return whether the kind is asynchronous
+     * Whether the result is a Reactor publisher, observed per subscription.
+     * @return whether the kind is {@link #MONO} or {@link #FLUX}
      */
-    public boolean isAsync() {
-        return this != PLAIN;
+    public boolean isReactive() {
+        return this == MONO || this == FLUX;
     }
 
     private static boolean isPresent(String className) {

@@ -128,6 +128,13 @@ public class RoutingRecorder {
      * @throws Throwable what the call threw, unchanged
      */
     public @Nullable Object route(ResultKind kind, ObservedCall<?, Throwable> invocation) throws Throwable {
+        if (kind.isReactive() && !this.template.isNoop()) {
+            return this.template.observeReactive(kind, () -> {
+                RoutingObservationContext context = RoutingObservationContext.request();
+                Observation observation = start(context);
+                return (observation != null) ? new ObservationTemplate.Started<>(observation, context) : null;
+            }, invocation, this.decisions);
+        }
         return observe(RoutingObservationContext.request(), kind, invocation);
     }
 
@@ -259,11 +266,14 @@ public class RoutingRecorder {
         if (this.template.isNoop()) {
             return call.call();
         }
+        return this.template.observe(start(context), context, kind, call,
+                context.getStage().isRequest() ? this.decisions : ResultListener.none());
+    }
+
+    private @Nullable Observation start(RoutingObservationContext context) {
         RoutingStage stage = context.getStage();
-        Observation observation = this.template.start(stage.getDocumentation(), customConvention(stage),
-                stage.getDefaultConvention(), context);
-        return this.template.observe(observation, context, kind, call,
-                stage.isRequest() ? this.decisions : ResultListener.none());
+        return this.template.start(stage.getDocumentation(), customConvention(stage), stage.getDefaultConvention(),
+                context);
     }
 
     private @Nullable ObservationConvention<RoutingObservationContext> customConvention(RoutingStage stage) {

@@ -30,6 +30,11 @@ public final class RoutingStage {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.]{0,63}");
 
     /**
+     * The last part of the routing call's observation name, which no stage may take.
+     */
+    private static final String RESERVED = "request";
+
+    /**
      * The routing call itself, parent of the other stages.
      */
     public static final RoutingStage REQUEST = new RoutingStage("routing_request", "inferlens.routing.request",
@@ -101,24 +106,36 @@ public final class RoutingStage {
      * @param name the name, lower case letters, digits, {@code _} and {@code .}, starting
      * with a letter, at most 64 characters
      * @return the stage
-     * @throws IllegalArgumentException if the name is invalid, or one stage too many
+     * @throws IllegalArgumentException if the name is invalid or reserved, or one stage
+     * too many
      */
     public static RoutingStage of(String name) {
         RoutingStage stage = STAGES.get(name);
-        if (stage != null) {
+        if (stage != null && !stage.isRequest()) {
             return stage;
+        }
+        if (stage != null || RESERVED.equals(name)) {
+            throw new IllegalArgumentException("Routing stage name '" + name + "' is reserved for the routing call"
+                    + " itself (observation inferlens.routing.request)");
         }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Routing stage name '" + name.toLowerCase(Locale.ROOT)
                     + "' is invalid: use lower case letters, digits, '_' and '.', starting with a letter, at most"
                     + " 64 characters");
         }
-        if (STAGES.size() >= MAX_CUSTOM_STAGES + BUILT_IN.size()) {
-            throw new IllegalArgumentException("Routing stage '" + name + "' is one too many: at most "
-                    + MAX_CUSTOM_STAGES + " stages of one's own are observed; stage names must not vary per call");
+        synchronized (STAGES) {
+            stage = STAGES.get(name);
+            if (stage == null) {
+                if (STAGES.size() >= MAX_CUSTOM_STAGES + BUILT_IN.size()) {
+                    throw new IllegalArgumentException(
+                            "Routing stage '" + name + "' is one too many: at most " + MAX_CUSTOM_STAGES
+                                    + " stages of one's own are observed; stage names must not vary" + " per call");
+                }
+                stage = new RoutingStage(name, "inferlens.routing." + name, RoutingObservationDocumentation.STAGE);
+                STAGES.put(name, stage);
+            }
+            return stage;
         }
-        return STAGES.computeIfAbsent(name,
-                (key) -> new RoutingStage(key, "inferlens.routing." + key, RoutingObservationDocumentation.STAGE));
     }
 
     /**

@@ -154,7 +154,7 @@ public class RequestStatistics implements InferenceRecordListener {
     @Override
     public void onInference(InferenceRecord record) {
         TokenUsage usage = record.usage();
-        recordModel(Secrets.safeName(record.model()), record.duration().toNanos(), record.failed(), usage.inputTokens(),
+        recordModel(Secrets.safeName(record.model()), record.durationNanos(), record.failed(), usage.inputTokens(),
                 usage.outputTokens(), record.hasCost() ? record.cost() : 0);
     }
 

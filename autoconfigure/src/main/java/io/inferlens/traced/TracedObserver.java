@@ -132,18 +132,32 @@ public class TracedObserver {
         if (method == null) {
             return call.call();
         }
+        ResultListener<TracedObservationContext> listener = (method.getSlowThresholdNanos() > 0) ? this.slowCallCheck
+                : ResultListener.none();
+        if (method.getResultKind().isReactive()) {
+            return this.template.observeReactive(method.getResultKind(), () -> start(method), call, listener);
+        }
         TracedObservationContext context = new TracedObservationContext(method);
-        Observation observation = this.template.start(TracedObservationDocumentation.TRACED,
-                method.customConvention(this.convention), method.getDefaultConvention(), context);
+        Observation observation = start(method, context);
         if (observation == null) {
             return call.call();
         }
-        ResultListener<TracedObservationContext> listener = ResultListener.none();
-        if (method.getSlowThresholdNanos() > 0) {
-            context.setCallStartNanos(System.nanoTime());
-            listener = this.slowCallCheck;
-        }
         return this.template.observe(observation, context, method.getResultKind(), call, listener);
+    }
+
+    private ObservationTemplate.@Nullable Started<TracedObservationContext> start(TracedMethod method) {
+        TracedObservationContext context = new TracedObservationContext(method);
+        Observation observation = start(method, context);
+        return (observation != null) ? new ObservationTemplate.Started<>(observation, context) : null;
+    }
+
+    private @Nullable Observation start(TracedMethod method, TracedObservationContext context) {
+        Observation observation = this.template.start(TracedObservationDocumentation.TRACED,
+                method.customConvention(this.convention), method.getDefaultConvention(), context);
+        if (observation != null && method.getSlowThresholdNanos() > 0) {
+            context.setCallStartNanos(System.nanoTime());
+        }
+        return observation;
     }
 
     /**

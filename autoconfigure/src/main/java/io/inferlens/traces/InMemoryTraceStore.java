@@ -48,7 +48,7 @@ public final class InMemoryTraceStore implements TraceStore, InferenceRecordList
     private static final String SLOW_KEY = "inferlens.slow";
 
     /**
-     * Most distinct models listed per trace.
+     * Most distinct models listed per trace, and matched by a query by model.
      */
     static final int MAX_MODELS_PER_TRACE = 16;
 
@@ -544,7 +544,9 @@ public final class InMemoryTraceStore implements TraceStore, InferenceRecordList
                 return false;
             }
             this.inferenceCount++;
-            String model = record.model();
+            // Records may come from any source: names are made safe (secrets masked, cut)
+            // before they are kept, so that a query cannot probe for a secret.
+            String model = Secrets.safeName(record.model());
             if (model != null) {
                 Set<String> models = this.models;
                 if (models == null) {
@@ -591,7 +593,8 @@ public final class InMemoryTraceStore implements TraceStore, InferenceRecordList
                     return null;
                 }
                 String model = query.model();
-                if (model != null && (this.models == null || !this.models.contains(model))) {
+                if (model != null && (this.models == null || !this.models.contains(model)
+                        || !model.equals(Secrets.safeName(model)))) {
                     return null;
                 }
                 Duration slowerThan = query.slowerThan();

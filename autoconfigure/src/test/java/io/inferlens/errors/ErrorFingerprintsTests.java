@@ -14,6 +14,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ErrorFingerprintsTests {
 
     @Test
+    void topApplicationFrameSkipsInferlensSpringFacingClasses() {
+        IllegalStateException error = withStack(frame("jdk.proxy2.$Proxy42", "complete", -1),
+                frame("io.inferlens.spring.aop.TracedMethodInterceptor", "invoke", 60),
+                frame("io.inferlens.observation.ObservationTemplate", "observe", 140),
+                frame("io.inferlens.spring.web.servlet.ServletErrorCaptureFilter", "doFilterInternal", 55),
+                frame("com.example.Gateway", "chat", 23));
+        assertThat(new ErrorFingerprints().topApplicationFrame(error))
+            .isEqualTo("com.example.Gateway.chat(Gateway.java:23)");
+    }
+
+    @Test
     void topApplicationFrameSkipsFrameworksInstrumentationAndProxies() {
         IllegalStateException error = withStack(frame("java.util.concurrent.FutureTask", "run", 264),
                 frame("org.springframework.aop.framework.ReflectiveMethodInvocation", "proceed", 186),

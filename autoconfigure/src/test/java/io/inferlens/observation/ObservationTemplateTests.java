@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  *
  * @author Inferlens
  */
+@SuppressWarnings("unchecked")
 class ObservationTemplateTests {
 
     private final TestObservationRegistry registry = TestObservationRegistry.create();
@@ -95,31 +97,61 @@ class ObservationTemplateTests {
     }
 
     @Test
-    void monoIsObservedUntilItCompletesAndStoppedBeforeItsSubscriberSeesTheEnd() throws Exception {
-        Observation observation = start();
-        Mono<String> result = this.template.observe(observation, context(observation), ResultKind.MONO,
+    void monoIsObservedPerSubscriptionUntilItCompletes() throws Throwable {
+        Mono<String> result = (Mono<String>) this.template.observeReactive(ResultKind.MONO, this::started,
                 () -> Mono.just("value").delayElement(Duration.ofMillis(20)), this.listener);
-        assertThat(this.registry).hasSingleObservationThat().isNotStopped();
+        // assembled, not yet subscribed: nothing observed
+        assertThat(this.registry).doesNotHaveAnyObservation();
         assertThat(result.block(Duration.ofSeconds(5))).isEqualTo("value");
-        // block() returns on completion: the observation is stopped by then
         assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
         assertThat(this.listener.events).containsExactly("value value", "beforeStop current=false");
     }
 
     @Test
-    void emptyMonoCompletesWithANullValue() throws Exception {
-        Observation observation = start();
-        Mono<String> result = this.template.observe(observation, context(observation), ResultKind.MONO, Mono::empty,
+    void observationStopsBeforeTheSubscriberSeesTheEnd() throws Throwable {
+        Flux<Integer> result = (Flux<Integer>) this.template.observeReactive(ResultKind.FLUX, this::started,
+                () -> Flux.range(1, 2), this.listener);
+        List<String> seenAtCompletion = new CopyOnWriteArrayList<>();
+        result.doOnComplete(() -> seenAtCompletion.add(String.valueOf(this.listener.events)))
+            .blockLast(Duration.ofSeconds(5));
+        assertThat(seenAtCompletion).containsExactly("[element 1, element 2, beforeStop current=false]");
+    }
+
+    @Test
+    void publisherThatIsNeverSubscribedRecordsNothing() throws Throwable {
+        this.template.observeReactive(ResultKind.MONO, this::started, () -> Mono.just("unused"), this.listener);
+        assertThat(this.registry).doesNotHaveAnyObservation();
+        assertThat(this.listener.events).isEmpty();
+    }
+
+    @Test
+    void everySubscriptionIsObservedOnItsOwnSoARetryIsObservedAgain() throws Throwable {
+        AtomicInteger attempts = new AtomicInteger();
+        Mono<String> result = (Mono<String>) this.template.observeReactive(ResultKind.MONO, this::started,
+                () -> Mono.fromCallable(() -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new IllegalStateException("first attempt");
+                    }
+                    return "second attempt";
+                }), this.listener);
+        assertThat(result.retry(1).block(Duration.ofSeconds(5))).isEqualTo("second attempt");
+        assertThat(this.registry).hasNumberOfObservationsEqualTo(2);
+        assertThat(this.listener.events).containsExactly("beforeStop current=false", "value second attempt",
+                "beforeStop current=false");
+    }
+
+    @Test
+    void emptyMonoCompletesWithANullValue() throws Throwable {
+        Mono<String> result = (Mono<String>) this.template.observeReactive(ResultKind.MONO, this::started, Mono::empty,
                 this.listener);
         assertThat(result.block(Duration.ofSeconds(5))).isNull();
         assertThat(this.listener.events).containsExactly("value null", "beforeStop current=false");
     }
 
     @Test
-    void monoErrorIsRecorded() throws Exception {
-        Observation observation = start();
+    void monoErrorIsRecorded() throws Throwable {
         IllegalStateException failure = new IllegalStateException("backend down");
-        Mono<String> result = this.template.observe(observation, context(observation), ResultKind.MONO,
+        Mono<String> result = (Mono<String>) this.template.observeReactive(ResultKind.MONO, this::started,
                 () -> Mono.error(failure), this.listener);
         assertThatIllegalStateException().isThrownBy(() -> result.block(Duration.ofSeconds(5))).isSameAs(failure);
         assertThat(this.registry).hasSingleObservationThat().hasError(failure).hasBeenStopped();
@@ -127,9 +159,19 @@ class ObservationTemplateTests {
     }
 
     @Test
-    void fluxIsObservedElementByElementUntilItCompletes() throws Exception {
-        Observation observation = start();
-        Flux<Integer> result = this.template.observe(observation, context(observation), ResultKind.FLUX,
+    void callThatThrowsBeforeReturningAPublisherIsOneFailedObservation() {
+        IllegalStateException failure = new IllegalStateException("cannot assemble");
+        assertThatIllegalStateException()
+            .isThrownBy(() -> this.template.observeReactive(ResultKind.FLUX, this::started, () -> {
+                throw failure;
+            }, this.listener))
+            .isSameAs(failure);
+        assertThat(this.registry).hasSingleObservationThat().hasError(failure).hasBeenStopped();
+    }
+
+    @Test
+    void fluxIsObservedElementByElementUntilItCompletes() throws Throwable {
+        Flux<Integer> result = (Flux<Integer>) this.template.observeReactive(ResultKind.FLUX, this::started,
                 () -> Flux.range(1, 3), this.listener);
         assertThat(result.collectList().block(Duration.ofSeconds(5))).containsExactly(1, 2, 3);
         assertThat(this.listener.events).containsExactly("element 1", "element 2", "element 3",
@@ -138,33 +180,39 @@ class ObservationTemplateTests {
     }
 
     @Test
-    void cancelledFluxIsStoppedOnceAsCancelled() throws Exception {
-        Observation observation = start();
-        Flux<Long> result = this.template.observe(observation, context(observation), ResultKind.FLUX,
+    void cancelledFluxIsStoppedOnceAsCancelled() throws Throwable {
+        Flux<Long> result = (Flux<Long>) this.template.observeReactive(ResultKind.FLUX, this::started,
                 () -> Flux.interval(Duration.ofMillis(5)), this.listener);
         assertThat(result.take(2).collectList().block(Duration.ofSeconds(5))).containsExactly(0L, 1L);
         assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
         assertThat(this.listener.events).containsExactly("element 0", "element 1", "cancel",
                 "beforeStop current=false");
-        // A second subscription to the same publisher does not stop it again.
-        result.take(1).blockFirst(Duration.ofSeconds(5));
-        assertThat(this.listener.events).filteredOn((event) -> event.startsWith("beforeStop")).hasSize(1);
     }
 
     @Test
-    void observationIsCurrentInOperatorsRunOnSubscriptionWithAutomaticContextPropagation() throws Exception {
+    void observationIsCurrentInOperatorsRunOnSubscriptionWithAutomaticContextPropagation() throws Throwable {
         Hooks.enableAutomaticContextPropagation();
-        Observation observation = start();
         List<@Nullable Observation> seen = new CopyOnWriteArrayList<>();
-        Mono<String> result = this.template.observe(observation, context(observation), ResultKind.MONO,
+        Mono<String> result = (Mono<String>) this.template.observeReactive(ResultKind.MONO, this::started,
                 () -> Mono.fromCallable(() -> {
                     seen.add(this.registry.getCurrentObservation());
                     return "value";
                 }).subscribeOn(Schedulers.boundedElastic()), this.listener);
-        // subscribed later, on another thread, outside the call's scope
         assertThat(this.registry.getCurrentObservation()).isNull();
         assertThat(result.block(Duration.ofSeconds(5))).isEqualTo("value");
-        assertThat(seen).containsExactly(observation);
+        assertThat(seen).singleElement().isNotNull();
+        assertThat(seen.get(0).getContextView().getName()).isEqualTo("test.call");
+    }
+
+    @Test
+    void monoAndFluxSubtypesAreReturnedAsTheyAre() {
+        assertThat(ResultKind.of(Mono.class)).isEqualTo(ResultKind.MONO);
+        assertThat(ResultKind.of(Flux.class)).isEqualTo(ResultKind.FLUX);
+        // observed, they would no longer be of the declared type, and the proxy's cast
+        // would fail
+        assertThat(ResultKind.of(reactor.core.publisher.ConnectableFlux.class)).isEqualTo(ResultKind.PLAIN);
+        assertThat(ResultKind.of(reactor.core.publisher.MonoProcessor.class)).isEqualTo(ResultKind.PLAIN);
+        assertThat(ResultKind.of(CompletableFuture.class)).isEqualTo(ResultKind.COMPLETION_STAGE);
     }
 
     @Test
@@ -202,15 +250,20 @@ class ObservationTemplateTests {
     @Test
     void resultOfAnotherKindThanDeclaredCompletesAtOnce() throws Exception {
         Observation observation = start();
-        Object result = this.template.observe(observation, context(observation), ResultKind.MONO, () -> "not a mono",
-                this.listener);
-        assertThat(result).isEqualTo("not a mono");
+        Object result = this.template.observe(observation, context(observation), ResultKind.COMPLETION_STAGE,
+                () -> "not a stage", this.listener);
+        assertThat(result).isEqualTo("not a stage");
         assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
-        assertThat(this.listener.events).containsExactly("value not a mono", "beforeStop current=false");
+        assertThat(this.listener.events).containsExactly("value not a stage", "beforeStop current=false");
     }
 
     private Observation start() {
         return Observation.start("test.call", this.registry);
+    }
+
+    private ObservationTemplate.Started<Observation.Context> started() {
+        Observation observation = start();
+        return new ObservationTemplate.Started<>(observation, context(observation));
     }
 
     private static Observation.Context context(Observation observation) {

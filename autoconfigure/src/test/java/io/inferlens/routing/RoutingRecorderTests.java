@@ -31,6 +31,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -322,7 +323,11 @@ class RoutingRecorderTests {
     @Test
     void builtInStageNamesResolveToTheBuiltInStages() {
         assertThat(RoutingStage.of("feature_engineering")).isSameAs(RoutingStage.FEATURE_ENGINEERING);
-        assertThat(RoutingStage.of("routing_request")).isSameAs(RoutingStage.REQUEST);
+        // the routing call is not a stage, under either of its names
+        assertThatIllegalArgumentException().isThrownBy(() -> RoutingStage.of("routing_request"))
+            .withMessageContaining("reserved");
+        assertThatIllegalArgumentException().isThrownBy(() -> RoutingStage.of("request"))
+            .withMessageContaining("reserved");
         assertThat(RoutingStage.builtIn()).extracting(RoutingStage::getName)
             .containsExactly("routing_request", "feature_engineering", "model_inference", "uncertainty_estimation",
                     "circuit_breaker_check");

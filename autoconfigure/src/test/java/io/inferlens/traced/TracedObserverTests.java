@@ -103,9 +103,9 @@ class TracedObserverTests {
     }
 
     @Test
-    void monoIsObservedUntilItCompletesNotUntilItIsReturned() {
+    void monoIsObservedWhenSubscribedUntilItCompletesNotUntilItIsReturned() {
         Mono<String> result = proxy(new Service(), interceptor()).mono();
-        assertThat(this.registry).hasObservationWithNameEqualTo("demo.mono").that().isNotStopped();
+        assertThat(this.registry).doesNotHaveAnyObservation();
         assertThat(result.block(Duration.ofSeconds(5))).isEqualTo("later");
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.mono")
             .that()
@@ -116,7 +116,6 @@ class TracedObserverTests {
     @Test
     void fluxIsObservedUntilItsSubscriberCancels() {
         Flux<Long> result = proxy(new Service(), interceptor()).flux();
-        assertThat(this.registry).hasObservationWithNameEqualTo("demo.flux").that().isNotStopped();
         assertThat(result.take(3).collectList().block(Duration.ofSeconds(5))).containsExactly(0L, 1L, 2L);
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.flux").that().hasBeenStopped();
     }

@@ -101,8 +101,8 @@ class InMemoryTraceStoreTests {
 
     static InferenceRecord record(String traceId, String requestModel, @Nullable String responseModel, long inputTokens,
             long outputTokens, double cost, boolean sampled) {
-        return new InferenceRecord(Instant.EPOCH, Duration.ofMillis(10), "chat", "openai", requestModel,
-                new TokenUsage(inputTokens, outputTokens, TokenUsage.UNKNOWN, responseModel, List.of()), cost, null,
+        return new InferenceRecord(0, 10_000_000, "chat", "openai", requestModel,
+                new TokenUsage(inputTokens, outputTokens, TokenUsage.UNKNOWN, responseModel, List.of()), cost, -1,
                 false, false, null, null, InferenceRecord.Source.RECORDER, KeyValues.empty(), traceId, "s", sampled);
     }
 

@@ -141,6 +141,11 @@ class GatewayDashboardBrowserTests {
         assertThat(text("#traces")).contains("/v1/chat/completions")
             .doesNotContain("/actuator/inferlens")
             .doesNotContain("/inferlens");
+        // A chat's line has the tokens and cost of its model call, from the call's
+        // record.
+        assertThat(rows("#traces tbody tr[data-trace-id]")).extracting(WebElement::getText)
+            .anySatisfy(
+                    (row) -> assertThat(row).containsPattern("sim-(small|large)\\s+[\\d,]+ / [\\d,]+\\s+\\$0\\.\\d+"));
         screenshot("dashboard.png");
 
         // It refreshes on its own.

@@ -372,8 +372,13 @@
       if (trace.error) markers.append(el('span', 'badge badge-error', 'error'));
       if (trace.slow) markers.append(el('span', 'badge badge-slow', 'slow'));
       if (trace.droppedSpans > 0) markers.append(el('span', 'badge', fmtInt(trace.droppedSpans) + ' dropped'));
+      // tokens and cost of the trace's model calls, from their records
+      const tokens = isNum(trace.inputTokens) || isNum(trace.outputTokens)
+        ? fmtInt(trace.inputTokens) + ' / ' + fmtInt(trace.outputTokens) : DASH;
+      const tokensCell = cell(tokens, 'num');
+      tokensCell.title = 'input / output tokens of ' + fmtInt(trace.inferences || 0) + ' model calls';
       row.append(start, name, cell(fmtMs(trace.durationMillis), 'num'), cell(fmtInt(trace.spanCount), 'num'),
-          cell((trace.models || []).join(', ')), markers);
+          cell((trace.models || []).join(', ')), tokensCell, cell(fmtUsd(trace.cost), 'num'), markers);
       return row;
     }));
     const filtered = traceQuery() !== '/traces?limit=50';

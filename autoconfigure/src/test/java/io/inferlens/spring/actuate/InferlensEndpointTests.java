@@ -119,9 +119,9 @@ class InferlensEndpointTests {
         store.add(span("b".repeat(32), 1, Map.of("gen_ai.request.model", "llama3:8b")));
         // the model filter reads the store's model view, fed by the records of model
         // calls
-        store.onInference(new InferenceRecord(Instant.EPOCH, Duration.ZERO, "chat", "ollama", "llama3:8b",
-                TokenUsage.NONE, Double.NaN, null, false, false, null, null, InferenceRecord.Source.RECORDER,
-                KeyValues.empty(), "b".repeat(32), "s", true));
+        store.onInference(
+                new InferenceRecord(0, 0, "chat", "ollama", "llama3:8b", TokenUsage.NONE, Double.NaN, -1, false, false,
+                        null, null, InferenceRecord.Source.RECORDER, KeyValues.empty(), "b".repeat(32), "s", true));
         InferlensEndpoint endpoint = new InferlensEndpoint(null, store, null, null, null, CLOCK);
         assertThat(traces(endpoint, null, null, "inferlens.experiment.policy=a=b", null))
             .extracting(TraceDescriptors.TraceLine::traceId)

@@ -1,7 +1,6 @@
 package io.inferlens.spring.health;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import io.inferlens.circuitbreaker.CircuitBreakerMetrics;
@@ -79,8 +78,8 @@ class InferlensHealthIndicatorTests {
     }
 
     private static InferenceRecord inference(String model, boolean failed) {
-        return new InferenceRecord(Instant.now(), Duration.ofMillis(5), "chat", "openai", model, TokenUsage.of(10, 5),
-                Double.NaN, null, false, false, null, failed ? IllegalStateException.class.getName() : null,
+        return new InferenceRecord(System.currentTimeMillis(), 5_000_000, "chat", "openai", model, TokenUsage.of(10, 5),
+                Double.NaN, -1, false, false, null, failed ? IllegalStateException.class.getName() : null,
                 InferenceRecord.Source.ANNOTATION, KeyValues.empty(), null, null, false);
     }
 

@@ -69,12 +69,6 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
      */
     public static final String REQUEST_ID_ATTRIBUTE = RequestLoggingFilter.class.getName() + ".requestId";
 
-    /**
-     * {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}, spelled out so that the
-     * filter does not need Spring MVC.
-     */
-    private static final String BEST_MATCHING_PATTERN_ATTRIBUTE = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
-
     private static final boolean TRACING_PRESENT = ClassUtils.isPresent(
             "io.micrometer.tracing.handler.TracingObservationHandler", RequestLoggingFilter.class.getClassLoader());
 
@@ -118,7 +112,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
                     : uri;
             return this.options.isExcluded(path);
         }
-        catch (RuntimeException ex) {
+        catch (RuntimeException | LinkageError ex) {
             this.failures.log("matching excluded paths", ex);
             return false;
         }
@@ -151,7 +145,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
                     finish(exchange, failure, true);
                 }
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | LinkageError ex) {
                 this.failures.log(describe(request), ex);
             }
             finally {
@@ -166,7 +160,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
         try {
             requestId = RequestIds.resolve(request.getHeaders(this.options.getRequestIdHeader()));
         }
-        catch (RuntimeException ex) {
+        catch (RuntimeException | LinkageError ex) {
             this.failures.log("reading the request id header of " + describe(request), ex);
             requestId = RequestIds.generate();
         }
@@ -196,7 +190,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
                 exchange.capturedResponse = new BodyCapturingResponseWrapper(response, this.options.getMaxBodySize());
             }
         }
-        catch (RuntimeException ex) {
+        catch (RuntimeException | LinkageError ex) {
             this.failures.log("starting " + describe(request), ex);
         }
         return exchange;
@@ -234,7 +228,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
         try {
             log(exchange, status, nanos, route, cause);
         }
-        catch (RuntimeException ex) {
+        catch (RuntimeException | LinkageError ex) {
             this.failures.log(describe(exchange.request), ex);
         }
     }
@@ -329,7 +323,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
                     appendEscaped(message, value);
                 }
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | LinkageError ex) {
                 this.failures.log("reading header " + header.getKey() + " of " + describe(request), ex);
             }
         }
@@ -438,7 +432,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
             try {
                 finish(this.exchange, this.error, false);
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | LinkageError ex) {
                 RequestLoggingFilter.this.failures.log(describe(this.exchange.request), ex);
             }
             finally {

@@ -70,7 +70,7 @@ public class ServletErrorCaptureFilter extends OncePerRequestFilter {
             }
             tracker.captureException(ServletRequests.unwrap(error), context);
         }
-        catch (RuntimeException ex) {
+        catch (RuntimeException | LinkageError ex) {
             this.failures.log(request.getMethod() + " " + request.getRequestURI(), ex);
         }
     }

@@ -6,7 +6,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.web.filter.ServerHttpObservationFilter;
-import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * What Inferlens' servlet components read of a request alike: its route and the exception
@@ -15,6 +14,13 @@ import org.springframework.web.servlet.HandlerMapping;
  * @author Inferlens
  */
 final class ServletRequests {
+
+    /**
+     * {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}, spelled out: the constant
+     * is not a compile-time one, and reading it would load Spring MVC, which a servlet
+     * application (Jersey, plain servlets) may not have.
+     */
+    static final String BEST_MATCHING_PATTERN_ATTRIBUTE = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
     private ServletRequests() {
     }
@@ -29,8 +35,7 @@ final class ServletRequests {
         ServerRequestObservationContext observation = ServerHttpObservationFilter.findObservationContext(request)
             .orElse(null);
         String route = (observation != null) ? observation.getPathPattern() : null;
-        if (route == null
-                && request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
+        if (route == null && request.getAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
             route = pattern;
         }
         return route;

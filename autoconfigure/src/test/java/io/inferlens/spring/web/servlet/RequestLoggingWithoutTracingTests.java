@@ -11,8 +11,13 @@ import java.util.function.Supplier;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.inferlens.errors.ErrorContext;
+import io.inferlens.errors.ErrorTracker;
+import io.inferlens.errors.Severity;
 import io.inferlens.spring.web.RequestLoggingOptions;
 import io.inferlens.web.RequestLogKeys;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -45,6 +50,20 @@ class RequestLoggingWithoutTracingTests {
             Supplier<String> instance = (Supplier<String>) probe.getConstructor().newInstance();
             assertThat(instance.get()).isEqualTo("req-1 tagged=true | GET /models 200 ms request_id=req-1"
                     + " trace_id=trace-from-mdc span_id=span-from-mdc");
+        }
+    }
+
+    @Test
+    void filtersLogAndCaptureWithoutSpringMvc() throws Exception {
+        try (URLClassLoader loader = classPathWithout("spring-webmvc")) {
+            assertThatExceptionOfType(ClassNotFoundException.class)
+                .isThrownBy(() -> loader.loadClass("org.springframework.web.servlet.HandlerMapping"));
+            Class<?> probe = loader.loadClass(WithoutMvcProbe.class.getName());
+            assertThat(probe.getClassLoader()).isSameAs(loader);
+            @SuppressWarnings("unchecked")
+            Supplier<String> instance = (Supplier<String>) probe.getConstructor().newInstance();
+            assertThat(instance.get()).isEqualTo("rethrown=true captured=[IllegalStateException http.server.requests]"
+                    + " | POST /chat 500 ms request_id=req-2 exception=java.lang.IllegalStateException");
         }
     }
 
@@ -96,6 +115,61 @@ class RequestLoggingWithoutTracingTests {
                 .getFormattedMessage()
                 .replaceAll(" [0-9.]+ ms", " ms");
             return response.getHeader("X-Request-Id") + " tagged=" + tagged + " | " + message;
+        }
+
+    }
+
+    /**
+     * A servlet application without Spring MVC (Jersey, plain servlets), and without
+     * Spring's observation filter: the request log and the error capture read the route
+     * without loading Spring MVC.
+     */
+    public static class WithoutMvcProbe implements Supplier<String> {
+
+        @Override
+        public String get() {
+            Logger logger = (Logger) LoggerFactory.getLogger(RequestLogKeys.LOGGER_NAME);
+            ListAppender<ILoggingEvent> appender = new ListAppender<>();
+            appender.start();
+            logger.addAppender(appender);
+            MockHttpServletRequest request = new MockHttpServletRequest("POST", "/chat");
+            request.addHeader("X-Request-Id", "req-2");
+            List<String> captured = new ArrayList<>();
+            ErrorTracker tracker = new ErrorTracker() {
+
+                @Override
+                public boolean captureException(Throwable error, ErrorContext context) {
+                    captured.add(error.getClass().getSimpleName() + " " + context.operation());
+                    return true;
+                }
+
+                @Override
+                public void captureMessage(String message, Severity severity, ErrorContext context) {
+                }
+
+            };
+            IllegalStateException failure = new IllegalStateException("down");
+            boolean rethrown = false;
+            try {
+                new RequestLoggingFilter(RequestLoggingOptions.builder().build()).doFilter(request,
+                        new MockHttpServletResponse(), (req, res) -> new ServletErrorCaptureFilter(() -> tracker)
+                            .doFilter((HttpServletRequest) req, (HttpServletResponse) res, (r, s) -> {
+                                throw failure;
+                            }));
+            }
+            catch (IllegalStateException ex) {
+                rethrown = ex == failure;
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+            finally {
+                logger.detachAppender(appender);
+            }
+            String message = appender.list.get(appender.list.size() - 1)
+                .getFormattedMessage()
+                .replaceAll(" [0-9.]+ ms", " ms");
+            return "rethrown=" + rethrown + " captured=" + captured + " | " + message;
         }
 
     }
