@@ -7,7 +7,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Captures the failure of every {@link InstrumentedOperation} (a {@code @Traced},
@@ -51,7 +50,7 @@ public class ErrorsObservationHandler implements ObservationHandler<Observation.
         }
         try {
             ErrorContext errorContext = ErrorContext.of(operation.getOperationName());
-            TraceContextResolver.TraceIds ids = traceIds(context);
+            TraceContextResolver.TraceIds ids = TraceContextResolver.find(this.traceContext, context, this.failures);
             if (ids != null) {
                 errorContext = errorContext.withTrace(ids.traceId(), ids.spanId());
             }
@@ -59,16 +58,6 @@ public class ErrorsObservationHandler implements ObservationHandler<Observation.
         }
         catch (RuntimeException | LinkageError ex) {
             this.failures.log("capture", ex);
-        }
-    }
-
-    private TraceContextResolver.@Nullable TraceIds traceIds(Observation.Context context) {
-        try {
-            return this.traceContext.of(context);
-        }
-        catch (RuntimeException ex) {
-            this.failures.log("find the trace of", ex);
-            return null;
         }
     }
 

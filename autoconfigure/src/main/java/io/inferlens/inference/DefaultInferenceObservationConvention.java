@@ -1,7 +1,10 @@
 package io.inferlens.inference;
 
+import java.util.Arrays;
+
 import io.inferlens.inference.InferenceObservationDocumentation.HighCardinalityKeyNames;
 import io.inferlens.inference.InferenceObservationDocumentation.LowCardinalityKeyNames;
+import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
 /**
@@ -31,21 +34,24 @@ public class DefaultInferenceObservationConvention implements InferenceObservati
 
     @Override
     public KeyValues getLowCardinalityKeyValues(InferenceObservationContext context) {
-        KeyValues keyValues = KeyValues.of(LowCardinalityKeyNames.OPERATION_NAME.withValue(context.getOperationName()),
-                LowCardinalityKeyNames.PROVIDER_NAME.withValue(context.getProvider()));
+        // One array sorted once, rather than a new KeyValues per optional key
+        KeyValue[] keyValues = new KeyValue[5];
+        int count = 0;
+        keyValues[count++] = LowCardinalityKeyNames.OPERATION_NAME.withValue(context.getOperationName());
+        keyValues[count++] = LowCardinalityKeyNames.PROVIDER_NAME.withValue(context.getProvider());
         String requestModel = context.getRequestModel();
         if (requestModel != null) {
-            keyValues = keyValues.and(LowCardinalityKeyNames.REQUEST_MODEL.withValue(requestModel));
+            keyValues[count++] = LowCardinalityKeyNames.REQUEST_MODEL.withValue(requestModel);
         }
         String responseModel = context.getResponseModel();
         if (responseModel != null) {
-            keyValues = keyValues.and(LowCardinalityKeyNames.RESPONSE_MODEL.withValue(responseModel));
+            keyValues[count++] = LowCardinalityKeyNames.RESPONSE_MODEL.withValue(responseModel);
         }
         String errorType = context.getErrorType();
         if (errorType != null) {
-            keyValues = keyValues.and(LowCardinalityKeyNames.ERROR_TYPE.withValue(errorType));
+            keyValues[count++] = LowCardinalityKeyNames.ERROR_TYPE.withValue(errorType);
         }
-        return keyValues;
+        return KeyValues.of((count < keyValues.length) ? Arrays.copyOf(keyValues, count) : keyValues);
     }
 
     @Override

@@ -40,7 +40,7 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
     private final FailureLog failures = new FailureLog(logger,
             "Failed to %s a model call's record; the call itself is unaffected");
 
-    private volatile @Nullable List<InferenceRecordListener> resolved;
+    private volatile InferenceRecordListener @Nullable [] resolved;
 
     /**
      * Create a publisher.
@@ -79,7 +79,7 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
      * @param record the record
      */
     public void publish(InferenceRecord record) {
-        List<InferenceRecordListener> listeners;
+        InferenceRecordListener[] listeners;
         try {
             listeners = listeners();
         }
@@ -98,10 +98,10 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
         }
     }
 
-    private List<InferenceRecordListener> listeners() {
-        List<InferenceRecordListener> listeners = this.resolved;
+    private InferenceRecordListener[] listeners() {
+        InferenceRecordListener[] listeners = this.resolved;
         if (listeners == null) {
-            listeners = List.copyOf(this.listeners.get());
+            listeners = this.listeners.get().toArray(new InferenceRecordListener[0]);
             this.resolved = listeners;
         }
         return listeners;
@@ -114,31 +114,14 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
      */
     InferenceRecord record(InferenceObservationContext context) {
         TokenUsage usage = context.getUsage();
-        TraceContextResolver.TraceIds ids = traceIds(context);
+        TraceContextResolver.TraceIds ids = TraceContextResolver.find(this.traceContext, context, this.failures);
         return new InferenceRecord(this.clock.millis(), context.getElapsedNanos(), context.getOperationName(),
-                context.getProvider(), context.getRequestModel(), usage, cost(usage, context.getRequestModel()),
+                context.getProvider(), context.getRequestModel(), usage,
+                this.prices.cost(usage, usage.responseModel(), context.getRequestModel()),
                 context.getTimeToFirstChunkNanos(), context.isStreaming(), context.isCancelled(),
                 context.getConversationId(), context.getErrorType(), context.getSource(),
                 withoutErrorType(context.getLowCardinalityKeyValues()), (ids != null) ? ids.traceId() : null,
                 (ids != null) ? ids.spanId() : null, ids != null && ids.sampled());
-    }
-
-    private double cost(TokenUsage usage, @Nullable String requestModel) {
-        if (!usage.hasTokens() || this.prices.isEmpty()) {
-            return Double.NaN;
-        }
-        PriceTable.Priced priced = this.prices.find(usage.responseModel(), requestModel);
-        return (priced != null) ? priced.price().cost(usage) : Double.NaN;
-    }
-
-    private TraceContextResolver.@Nullable TraceIds traceIds(Observation.Context context) {
-        try {
-            return this.traceContext.of(context);
-        }
-        catch (RuntimeException ex) {
-            this.failures.log("find the trace of", ex);
-            return null;
-        }
     }
 
     private static KeyValues withoutErrorType(KeyValues keyValues) {

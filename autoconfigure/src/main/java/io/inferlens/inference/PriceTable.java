@@ -57,16 +57,43 @@ public final class PriceTable {
      * @return the model and its price, or {@code null} if neither model has a price
      */
     public @Nullable Priced find(@Nullable String responseModel, @Nullable String requestModel) {
+        ModelPrice price = priceOf(responseModel, requestModel);
+        if (price != null) {
+            return new Priced(
+                    (responseModel != null && this.prices.get(responseModel) == price) ? responseModel : requestModel,
+                    price);
+        }
+        return null;
+    }
+
+    /**
+     * The cost of a call: its usage priced at the price of the model that answered, else
+     * of the model asked, warning once about a model that has neither.
+     * @param usage the call's usage
+     * @param responseModel the model that answered, or {@code null}
+     * @param requestModel the model the request was made to, or {@code null}
+     * @return the cost, or {@code NaN} if no token count is known or neither model has a
+     * price
+     */
+    public double cost(TokenUsage usage, @Nullable String responseModel, @Nullable String requestModel) {
+        if (!usage.hasTokens() || this.prices.isEmpty()) {
+            return Double.NaN;
+        }
+        ModelPrice price = priceOf(responseModel, requestModel);
+        return (price != null) ? price.cost(usage) : Double.NaN;
+    }
+
+    private @Nullable ModelPrice priceOf(@Nullable String responseModel, @Nullable String requestModel) {
         if (responseModel != null) {
             ModelPrice price = this.prices.get(responseModel);
             if (price != null) {
-                return new Priced(responseModel, price);
+                return price;
             }
         }
         if (requestModel != null) {
             ModelPrice price = this.prices.get(requestModel);
             if (price != null) {
-                return new Priced(requestModel, price);
+                return price;
             }
         }
         String model = (responseModel != null) ? responseModel : requestModel;

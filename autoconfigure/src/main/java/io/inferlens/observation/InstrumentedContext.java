@@ -27,7 +27,8 @@ public abstract class InstrumentedContext extends Observation.Context implements
 
     private volatile int version;
 
-    private volatile @Nullable CachedKeyValues lowCardinality;
+    // A new context has none: the empty key-values are its own
+    private volatile @Nullable CachedKeyValues lowCardinality = new CachedKeyValues(0, KeyValues.empty());
 
     private @Nullable Object tracingContext;
 
@@ -85,10 +86,26 @@ public abstract class InstrumentedContext extends Observation.Context implements
         return this;
     }
 
+    /**
+     * Add the key-values, as Micrometer does when an observation starts and stops with
+     * those of its convention, counting them as one change; when nothing else changed the
+     * key-values meanwhile, those kept are merged with these rather than built again from
+     * the map.
+     * @param keyValues the key-values
+     * @return this context
+     */
     @Override
     public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
-        super.addLowCardinalityKeyValues(keyValues);
-        VERSION.incrementAndGet(this);
+        CachedKeyValues cached = this.lowCardinality;
+        int before = this.version;
+        for (KeyValue keyValue : keyValues) {
+            super.addLowCardinalityKeyValue(keyValue);
+        }
+        int after = VERSION.incrementAndGet(this);
+        if (cached != null && cached.version() == before && after == before + 1) {
+            // Merging prefers the added value of a key, as the map does
+            this.lowCardinality = new CachedKeyValues(after, cached.keyValues().and(keyValues));
+        }
         return this;
     }
 

@@ -37,6 +37,24 @@ public interface TraceContextResolver {
     }
 
     /**
+     * The trace and span of an observation, a resolver that throws taken to find none and
+     * its failure logged.
+     * @param resolver the resolver
+     * @param context the observation's context
+     * @param failures where the failure is logged
+     * @return the ids, or {@code null}
+     */
+    static @Nullable TraceIds find(TraceContextResolver resolver, Observation.Context context, FailureLog failures) {
+        try {
+            return resolver.of(context);
+        }
+        catch (RuntimeException ex) {
+            failures.log("find the trace of", ex);
+            return null;
+        }
+    }
+
+    /**
      * Ids of a trace and a span.
      *
      * @param traceId the trace id

@@ -1,5 +1,6 @@
 package io.inferlens.tracing;
 
+import io.inferlens.observation.InstrumentedContext;
 import io.inferlens.observation.TraceContextResolver;
 import io.micrometer.observation.Observation;
 import io.micrometer.tracing.Span;
@@ -33,8 +34,10 @@ public class TracerTraceContextResolver implements TraceContextResolver {
 
     @Override
     public @Nullable TraceIds of(Observation.Context context) {
-        TracingObservationHandler.TracingContext tracingContext = context
-            .get(TracingObservationHandler.TracingContext.class);
+        // Inferlens' contexts keep it in a field: no map lookup
+        TracingObservationHandler.TracingContext tracingContext = (context instanceof InstrumentedContext instrumented
+                && instrumented.getTracingContext() instanceof TracingObservationHandler.TracingContext held) ? held
+                        : context.get(TracingObservationHandler.TracingContext.class);
         TraceIds ids = (tracingContext != null) ? ids(tracingContext.getSpan()) : null;
         return (ids != null) ? ids : current();
     }

@@ -1,9 +1,6 @@
 package io.inferlens.inference;
 
-import java.io.File;
 import java.lang.reflect.Method;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +10,7 @@ import java.util.function.Supplier;
 
 import io.inferlens.annotation.InferenceModel;
 import io.inferlens.annotation.TracedInference;
+import io.inferlens.testsupport.IsolatedClassPath;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -32,54 +30,33 @@ class InferenceWithoutOptionalLibrariesTests {
 
     @Test
     void recorderWorksWithoutMicrometerCore() throws Exception {
-        try (URLClassLoader loader = classPathWithout("micrometer-core-")) {
+        try (URLClassLoader loader = IsolatedClassPath.without("micrometer-core-")) {
             assertThatExceptionOfType(ClassNotFoundException.class)
                 .isThrownBy(() -> loader.loadClass("io.micrometer.core.instrument.MeterRegistry"));
-            assertThat(run(loader, RecorderProbe.class)).isEqualTo("chat gpt-4o 5/2, embeddings text-embed stopped");
+            assertThat(IsolatedClassPath.run(loader, RecorderProbe.class))
+                .isEqualTo("chat gpt-4o 5/2, embeddings text-embed stopped");
         }
     }
 
     @Test
     void methodsResolveAndAreObservedWithoutReactor() throws Exception {
-        try (URLClassLoader loader = classPathWithout("reactor-core-")) {
+        try (URLClassLoader loader = IsolatedClassPath.without("reactor-core-")) {
             assertThatExceptionOfType(ClassNotFoundException.class)
                 .isThrownBy(() -> loader.loadClass("reactor.core.publisher.Flux"));
-            assertThat(run(loader, RecorderProbe.class)).isEqualTo("chat gpt-4o 5/2, embeddings text-embed stopped");
-            assertThat(run(loader, ResultKindProbe.class)).isEqualTo("PLAIN COMPLETION_STAGE PLAIN");
+            assertThat(IsolatedClassPath.run(loader, RecorderProbe.class))
+                .isEqualTo("chat gpt-4o 5/2, embeddings text-embed stopped");
+            assertThat(IsolatedClassPath.run(loader, ResultKindProbe.class)).isEqualTo("PLAIN COMPLETION_STAGE PLAIN");
         }
     }
 
     @Test
     void builtInExtractorsWorkWithoutSpringAi() throws Exception {
-        try (URLClassLoader loader = classPathWithout("spring-ai-")) {
+        try (URLClassLoader loader = IsolatedClassPath.without("spring-ai-")) {
             assertThatExceptionOfType(ClassNotFoundException.class)
                 .isThrownBy(() -> loader.loadClass("org.springframework.ai.chat.model.ChatResponse"));
-            assertThat(run(loader, ExtractorsProbe.class)).isEqualTo("2 [OpenAiTokenUsageExtractor] 5/2");
+            assertThat(IsolatedClassPath.run(loader, ExtractorsProbe.class))
+                .isEqualTo("2 [OpenAiTokenUsageExtractor] 5/2");
         }
-    }
-
-    private static String run(ClassLoader loader, Class<? extends Supplier<String>> probe) throws Exception {
-        Class<?> isolated = loader.loadClass(probe.getName());
-        assertThat(isolated.getClassLoader()).isSameAs(loader);
-        @SuppressWarnings("unchecked")
-        Supplier<String> instance = (Supplier<String>) isolated.getConstructor().newInstance();
-        return instance.get();
-    }
-
-    private static URLClassLoader classPathWithout(String jarPrefix) throws MalformedURLException {
-        List<URL> urls = new ArrayList<>();
-        boolean excluded = false;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            File file = new File(entry);
-            if (file.getName().startsWith(jarPrefix) && file.getName().endsWith(".jar")) {
-                excluded = true;
-            }
-            else {
-                urls.add(file.toURI().toURL());
-            }
-        }
-        assertThat(excluded).as("a %s jar on the class path", jarPrefix).isTrue();
-        return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
     }
 
     private static InferenceRecorder recorder(ObservationRegistry registry) {

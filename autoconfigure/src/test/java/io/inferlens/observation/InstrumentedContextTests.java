@@ -2,6 +2,7 @@ package io.inferlens.observation;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +45,25 @@ class InstrumentedContextTests {
                 KeyValue.of("c", "4"));
         this.context.removeLowCardinalityKeyValues("a", "c");
         assertThat(this.context.getLowCardinalityKeyValues()).isEmpty();
+    }
+
+    @Test
+    void keyValuesAddedAtStartAndStopAreThoseOfTheMap() {
+        Observation.Context plain = new Observation.Context();
+        for (Observation.Context context : new Observation.Context[] { this.context, plain }) {
+            context.addLowCardinalityKeyValues(KeyValues.of("operation", "chat", "model", "a"));
+        }
+        assertThat(this.context.getLowCardinalityKeyValues()).isEqualTo(plain.getLowCardinalityKeyValues());
+        for (Observation.Context context : new Observation.Context[] { this.context, plain }) {
+            context.addLowCardinalityKeyValues(KeyValues.of("model", "b", "response", "c"));
+        }
+        assertThat(this.context.getLowCardinalityKeyValues()).isEqualTo(plain.getLowCardinalityKeyValues())
+            .containsExactly(KeyValue.of("model", "b"), KeyValue.of("operation", "chat"), KeyValue.of("response", "c"));
+        for (Observation.Context context : new Observation.Context[] { this.context, plain }) {
+            context.addLowCardinalityKeyValue(KeyValue.of("filtered", "yes"));
+            context.addLowCardinalityKeyValues(KeyValues.of("model", "d"));
+        }
+        assertThat(this.context.getLowCardinalityKeyValues()).isEqualTo(plain.getLowCardinalityKeyValues()).hasSize(4);
     }
 
 }

@@ -1,8 +1,5 @@
 package io.inferlens.spring.web.servlet;
 
-import java.io.File;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +12,7 @@ import io.inferlens.errors.ErrorContext;
 import io.inferlens.errors.ErrorTracker;
 import io.inferlens.errors.Severity;
 import io.inferlens.spring.web.RequestLoggingOptions;
+import io.inferlens.testsupport.IsolatedClassPath;
 import io.inferlens.web.RequestLogKeys;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -41,46 +39,24 @@ class RequestLoggingWithoutTracingTests {
 
     @Test
     void filterLogsWithoutMicrometerTracing() throws Exception {
-        try (URLClassLoader loader = classPathWithout("micrometer-tracing")) {
+        try (URLClassLoader loader = IsolatedClassPath.without("micrometer-tracing")) {
             assertThatExceptionOfType(ClassNotFoundException.class)
                 .isThrownBy(() -> loader.loadClass("io.micrometer.tracing.handler.TracingObservationHandler"));
-            Class<?> probe = loader.loadClass(FilterProbe.class.getName());
-            assertThat(probe.getClassLoader()).isSameAs(loader);
-            @SuppressWarnings("unchecked")
-            Supplier<String> instance = (Supplier<String>) probe.getConstructor().newInstance();
-            assertThat(instance.get()).isEqualTo("req-1 tagged=true | GET /models 200 ms request_id=req-1"
-                    + " trace_id=trace-from-mdc span_id=span-from-mdc");
+            assertThat(IsolatedClassPath.run(loader, FilterProbe.class))
+                .isEqualTo("req-1 tagged=true | GET /models 200 ms request_id=req-1"
+                        + " trace_id=trace-from-mdc span_id=span-from-mdc");
         }
     }
 
     @Test
     void filtersLogAndCaptureWithoutSpringMvc() throws Exception {
-        try (URLClassLoader loader = classPathWithout("spring-webmvc")) {
+        try (URLClassLoader loader = IsolatedClassPath.without("spring-webmvc")) {
             assertThatExceptionOfType(ClassNotFoundException.class)
                 .isThrownBy(() -> loader.loadClass("org.springframework.web.servlet.HandlerMapping"));
-            Class<?> probe = loader.loadClass(WithoutMvcProbe.class.getName());
-            assertThat(probe.getClassLoader()).isSameAs(loader);
-            @SuppressWarnings("unchecked")
-            Supplier<String> instance = (Supplier<String>) probe.getConstructor().newInstance();
-            assertThat(instance.get()).isEqualTo("rethrown=true captured=[IllegalStateException http.server.requests]"
-                    + " | POST /chat 500 ms request_id=req-2 exception=java.lang.IllegalStateException");
+            assertThat(IsolatedClassPath.run(loader, WithoutMvcProbe.class))
+                .isEqualTo("rethrown=true captured=[IllegalStateException http.server.requests]"
+                        + " | POST /chat 500 ms request_id=req-2 exception=java.lang.IllegalStateException");
         }
-    }
-
-    private static URLClassLoader classPathWithout(String jarPrefix) throws MalformedURLException {
-        List<URL> urls = new ArrayList<>();
-        boolean excluded = false;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            File file = new File(entry);
-            if (file.getName().startsWith(jarPrefix) && file.getName().endsWith(".jar")) {
-                excluded = true;
-            }
-            else {
-                urls.add(file.toURI().toURL());
-            }
-        }
-        assertThat(excluded).as("a %s jar on the class path", jarPrefix).isTrue();
-        return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
     }
 
     public static class FilterProbe implements Supplier<String> {
