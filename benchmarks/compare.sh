@@ -10,7 +10,9 @@
 # AnnotationOverheadBenchmark); ROUNDS defaults to 3. The base is built in a temporary
 # worktree, without installing anything. Each run is one JMH fork with the GC profiler;
 # results go to benchmarks/target/compare/, and the medians and spread of each variant
-# are printed at the end.
+# are printed at the end. PIN=1 (any taskset CPU list) pins the JMH process, forks included;
+# unpinned by default, since on one core the sampled benchmarks also pay for the span
+# exporter's thread, which otherwise runs on the other.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,8 +38,13 @@ echo "Building the base ($(git -C "$root" rev-parse --short "$base_rev")) and th
 base_cp="$(build "$worktree")"
 head_cp="$(build "$root")"
 
+pin=()
+if [[ -n "${PIN:-}" ]]; then
+    pin=(taskset -c "$PIN")
+fi
+
 run() { # name classpath round
-    java -cp "$2" org.openjdk.jmh.Main -f 1 -wi 3 -w 2s -i 5 -r 2s -bm avgt -tu ns -prof gc -foe true \
+    "${pin[@]}" java -cp "$2" org.openjdk.jmh.Main -f 1 -wi 3 -w 2s -i 5 -r 2s -bm avgt -tu ns -prof gc -foe true \
         -rf json -rff "$out/$1-$3.json" "$regex" > "$out/$1-$3.log" 2>&1
     echo "  $1 round $3 done"
 }
