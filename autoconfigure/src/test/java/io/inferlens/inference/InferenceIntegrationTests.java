@@ -13,6 +13,7 @@ import io.inferlens.annotation.TracedInference;
 import io.inferlens.autoconfigure.errors.ErrorsAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,9 +21,7 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
@@ -390,21 +389,6 @@ class InferenceIntegrationTests {
             .findFirst()
             .orElseThrow(() -> new AssertionError("No span named " + name + " in "
                     + context.getBean(InMemorySpanExporter.class).getFinishedSpanItems()));
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class SpanCollection {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
-
     }
 
     @Configuration(proxyBeanMethods = false)

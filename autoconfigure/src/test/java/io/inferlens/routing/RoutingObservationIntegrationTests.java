@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import io.inferlens.annotation.TracedRouting;
 import io.inferlens.autoconfigure.errors.ErrorsAutoConfiguration;
 import io.inferlens.autoconfigure.routing.RoutingAutoConfiguration;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.context.ContextExecutorService;
 import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,9 +17,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -198,21 +197,6 @@ class RoutingObservationIntegrationTests {
 
     private static List<SpanData> spans(AssertableApplicationContext context) {
         return context.getBean(InMemorySpanExporter.class).getFinishedSpanItems();
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class SpanCollection {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
-
     }
 
     @Configuration(proxyBeanMethods = false)

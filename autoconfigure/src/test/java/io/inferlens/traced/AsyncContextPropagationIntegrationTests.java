@@ -15,15 +15,14 @@ import io.inferlens.autoconfigure.logs.TraceLogsAutoConfiguration;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.inferlens.logs.TraceLogEvent;
 import io.inferlens.logs.TraceLogStore;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.context.ContextExecutorService;
 import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -355,21 +354,6 @@ class AsyncContextPropagationIntegrationTests {
             AopAutoConfiguration.class, TracedAutoConfiguration.class, TraceLogsAutoConfiguration.class })
     @Import({ SpanCollection.class, Services.class })
     static class Application {
-
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class SpanCollection {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
 
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.inferlens.annotation.SpanKind;
 import io.inferlens.annotation.Traced;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
@@ -16,10 +17,8 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import org.junit.jupiter.api.Test;
@@ -62,7 +61,7 @@ class TracedObservationIntegrationTests {
                 SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
                 AopAutoConfiguration.class, TracedAutoConfiguration.class))
         .withPropertyValues("management.tracing.sampling.probability=1.0")
-        .withUserConfiguration(SpanCollection.class, Services.class);
+        .withUserConfiguration(SpanCollection.class, Sampling.class, Services.class);
 
     @Test
     void callProducesSpanWithKindAttributesAndTimerWithErrorType() {
@@ -213,17 +212,7 @@ class TracedObservationIntegrationTests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    static class SpanCollection {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
+    static class Sampling {
 
         @Bean
         RecordingSampler recordingSampler() {

@@ -1,14 +1,13 @@
 package io.inferlens.autoconfigure.experiments;
 
 import io.inferlens.experiments.Experiments;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,8 +19,6 @@ import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTraci
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,21 +95,6 @@ class ExperimentsIntegrationTests {
                 .count()).isEqualTo(1);
             assertThat(experiments.results("routing-policy").variant(variant).assignments()).isEqualTo(2);
         });
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class SpanCollection {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
-
     }
 
 }

@@ -19,14 +19,13 @@ import io.inferlens.inference.TokenUsage;
 import io.inferlens.inference.TokenUsageExtractors;
 import io.inferlens.spring.aop.TracedInferenceInterceptor;
 import io.inferlens.spring.aop.TracedInferencePointcutAdvisor;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -48,8 +47,6 @@ import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.O
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -309,21 +306,6 @@ class InferenceAutoConfigurationTests {
     private static ChatResponse chatResponse() {
         return new ChatResponse(List.of(new Generation(new AssistantMessage("hi"))),
                 ChatResponseMetadata.builder().model("gpt-4o").usage(new DefaultUsage(40, 8)).build());
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    public static class SpanCollection {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
-
     }
 
     public static class LlmConvention extends DefaultInferenceObservationConvention {

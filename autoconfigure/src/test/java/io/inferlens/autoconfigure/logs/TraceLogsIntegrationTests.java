@@ -7,12 +7,11 @@ import io.inferlens.logs.LogLevel;
 import io.inferlens.logs.LogbackTraceLogAppender;
 import io.inferlens.logs.TraceLogEvent;
 import io.inferlens.logs.TraceLogStore;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +25,8 @@ import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTraci
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,17 +84,8 @@ class TraceLogsIntegrationTests {
     @ImportAutoConfiguration({ ObservationAutoConfiguration.class, MicrometerTracingAutoConfiguration.class,
             OpenTelemetrySdkAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
             TraceLogsAutoConfiguration.class })
+    @Import(SpanCollection.class)
     static class Application {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
 
     }
 

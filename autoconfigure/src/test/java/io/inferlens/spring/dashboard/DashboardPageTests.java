@@ -35,22 +35,25 @@ class DashboardPageTests {
 
     @Test
     void pathsIncludeTheServletPathWhenTheDispatcherIsMappedToAPrefix() throws Exception {
-        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/ctx/app/inferlens");
-        request.setContextPath("/ctx");
-        request.setServletPath("/app");
-        request.setPathInfo("/inferlens");
         MockHttpServletResponse response = new MockHttpServletResponse();
-        this.page.handleRequest(request, response);
+        this.page.handleRequest(underPrefix("/inferlens"), response);
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getContentAsString()).contains("content=\"/ctx/app/actuator/inferlens\"")
             .contains("src=\"/ctx/app/inferlens/dashboard.js\"");
-        MockHttpServletRequest script = new MockHttpServletRequest("GET", "/ctx/app/inferlens/dashboard.js");
-        script.setContextPath("/ctx");
-        script.setServletPath("/app");
-        script.setPathInfo("/inferlens/dashboard.js");
         MockHttpServletResponse scriptResponse = new MockHttpServletResponse();
-        this.page.handleRequest(script, scriptResponse);
+        this.page.handleRequest(underPrefix("/inferlens/dashboard.js"), scriptResponse);
         assertThat(scriptResponse.getContentType()).isEqualTo("text/javascript;charset=UTF-8");
+    }
+
+    /**
+     * A request in context path {@code /ctx}, to a dispatcher mapped to {@code /app/*}.
+     */
+    private static MockHttpServletRequest underPrefix(String pathInfo) {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/ctx/app" + pathInfo);
+        request.setContextPath("/ctx");
+        request.setServletPath("/app");
+        request.setPathInfo(pathInfo);
+        return request;
     }
 
     @Test

@@ -9,13 +9,12 @@ import java.util.List;
 import io.inferlens.annotation.Traced;
 import io.inferlens.errors.ErrorGroup;
 import io.inferlens.errors.RecentErrors;
+import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -167,17 +167,8 @@ class MvcErrorCaptureIntegrationTests {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
+    @Import(SpanCollection.class)
     static class App {
-
-        @Bean
-        InMemorySpanExporter inMemorySpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor inMemorySpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
 
         @Bean
         Service service() {

@@ -63,10 +63,7 @@ class RequestLoggingWithoutTracingTests {
 
         @Override
         public String get() {
-            Logger logger = (Logger) LoggerFactory.getLogger(RequestLogKeys.LOGGER_NAME);
-            ListAppender<ILoggingEvent> appender = new ListAppender<>();
-            appender.start();
-            logger.addAppender(appender);
+            ListAppender<ILoggingEvent> appender = RequestLog.attach();
             MockHttpServletRequest request = new MockHttpServletRequest("GET", "/models");
             request.addHeader("X-Request-Id", "req-1");
             MockHttpServletResponse response = new MockHttpServletResponse();
@@ -84,12 +81,10 @@ class RequestLoggingWithoutTracingTests {
             }
             finally {
                 MDC.clear();
-                logger.detachAppender(appender);
+                RequestLog.detach(appender);
             }
             boolean tagged = observation.getHighCardinalityKeyValue("http.request.id") != null;
-            String message = appender.list.get(appender.list.size() - 1)
-                .getFormattedMessage()
-                .replaceAll(" [0-9.]+ ms", " ms");
+            String message = RequestLog.lastLine(appender);
             return response.getHeader("X-Request-Id") + " tagged=" + tagged + " | " + message;
         }
 
@@ -104,10 +99,7 @@ class RequestLoggingWithoutTracingTests {
 
         @Override
         public String get() {
-            Logger logger = (Logger) LoggerFactory.getLogger(RequestLogKeys.LOGGER_NAME);
-            ListAppender<ILoggingEvent> appender = new ListAppender<>();
-            appender.start();
-            logger.addAppender(appender);
+            ListAppender<ILoggingEvent> appender = RequestLog.attach();
             MockHttpServletRequest request = new MockHttpServletRequest("POST", "/chat");
             request.addHeader("X-Request-Id", "req-2");
             List<String> captured = new ArrayList<>();
@@ -140,12 +132,42 @@ class RequestLoggingWithoutTracingTests {
                 throw new IllegalStateException(ex);
             }
             finally {
-                logger.detachAppender(appender);
+                RequestLog.detach(appender);
             }
-            String message = appender.list.get(appender.list.size() - 1)
-                .getFormattedMessage()
-                .replaceAll(" [0-9.]+ ms", " ms");
+            String message = RequestLog.lastLine(appender);
             return "rethrown=" + rethrown + " captured=" + captured + " | " + message;
+        }
+
+    }
+
+    /**
+     * The request log's lines, in the probe's class loader.
+     */
+    static final class RequestLog {
+
+        private RequestLog() {
+        }
+
+        static ListAppender<ILoggingEvent> attach() {
+            ListAppender<ILoggingEvent> appender = new ListAppender<>();
+            appender.start();
+            logger().addAppender(appender);
+            return appender;
+        }
+
+        static void detach(ListAppender<ILoggingEvent> appender) {
+            logger().detachAppender(appender);
+        }
+
+        /**
+         * The last line logged, its duration left out.
+         */
+        static String lastLine(ListAppender<ILoggingEvent> appender) {
+            return appender.list.get(appender.list.size() - 1).getFormattedMessage().replaceAll(" [0-9.]+ ms", " ms");
+        }
+
+        private static Logger logger() {
+            return (Logger) LoggerFactory.getLogger(RequestLogKeys.LOGGER_NAME);
         }
 
     }
