@@ -39,6 +39,24 @@ class PriceTableTests {
     }
 
     @Test
+    void costIsTheUsagePricedAtTheResponseModelElseTheRequestModel(CapturedOutput output) {
+        TokenUsage usage = TokenUsage.of(1_000_000, 100_000);
+        assertThat(this.table.cost(usage, "gpt-4o-2024-05-13", "gpt-4o")).isEqualTo(5 + 1.5);
+        assertThat(this.table.cost(usage, "gpt-4o-2024-11-20", "gpt-4o")).isEqualTo(2.5 + 1.0);
+        assertThat(this.table.cost(usage, null, "gpt-4o")).isEqualTo(2.5 + 1.0);
+        assertThat(output).doesNotContain("has no price");
+    }
+
+    @Test
+    void costIsNotANumberWithoutTokensOrPrice(CapturedOutput output) {
+        assertThat(this.table.cost(TokenUsage.NONE, "gpt-4o", "gpt-4o")).isNaN();
+        assertThat(this.table.cost(TokenUsage.of(10, 10), "mystery", null)).isNaN();
+        assertThat(this.table.cost(TokenUsage.of(10, 10), "mystery", null)).isNaN();
+        assertThat(output).containsOnlyOnce("Model 'mystery' has no price");
+        assertThat(new PriceTable(Map.of()).cost(TokenUsage.of(10, 10), "gpt-4o", null)).isNaN();
+    }
+
+    @Test
     void requestModelIsPricedWhenTheResponseModelHasNoPriceWithoutWarning(CapturedOutput output) {
         assertThat(this.table.find("gpt-4o-2024-11-20", "gpt-4o"))
             .isEqualTo(new PriceTable.Priced("gpt-4o", ALIAS_PRICE));
