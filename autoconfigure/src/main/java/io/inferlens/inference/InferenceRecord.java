@@ -125,7 +125,17 @@ public record InferenceRecord(long endEpochMillis, long durationNanos, String op
         /**
          * The {@link InferenceRecorder}'s programmatic API.
          */
-        RECORDER
+        RECORDER,
+
+        /**
+         * A Spring AI chat or embedding model's own observation.
+         */
+        SPRING_AI,
+
+        /**
+         * A LangChain4j chat model, through Inferlens' {@code ChatModelListener}.
+         */
+        LANGCHAIN4J
 
     }
 
