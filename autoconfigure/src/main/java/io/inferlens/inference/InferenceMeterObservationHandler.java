@@ -96,7 +96,18 @@ public class InferenceMeterObservationHandler implements MeterObservationHandler
 
     @Override
     public void onStop(InferenceObservationContext context) {
-        long duration = this.clock.monotonicTime() - context.getStartNanos();
+        if (!context.isDelegated()) {
+            record(context, this.clock.monotonicTime() - context.getStartNanos());
+        }
+    }
+
+    /**
+     * Record the meters of a model call: its duration, its tokens and, if streamed, its
+     * time to the first chunk, tagged with the context's low-cardinality key-values.
+     * @param context the call, with its key-values
+     * @param duration how long the call took, in nanoseconds
+     */
+    public void record(InferenceObservationContext context, long duration) {
         TokenUsage usage = context.getUsage();
         Meters meters = this.meters.get(context.getLowCardinalityKeyValues());
         meters.duration.record(duration, TimeUnit.NANOSECONDS);

@@ -45,6 +45,8 @@ public final class InferenceMethod {
 
     private final ResultKind resultKind;
 
+    private String displayName = "";
+
     private final Map<Class<?>, Method> modelAccessors = new ConcurrentHashMap<>();
 
     InferenceMethod(String operation, @Nullable String provider, @Nullable String model, int modelArgument,
@@ -75,9 +77,11 @@ public final class InferenceMethod {
         }
         int modelArgument = argument(specific, method, InferenceModel.class, name);
         int conversationIdArgument = argument(specific, method, ConversationId.class, name);
-        return new InferenceMethod(annotation.operation().trim(), blankToNull(annotation.provider()),
-                blankToNull(annotation.model()), modelArgument, conversationIdArgument,
-                ResultKind.of(method.getReturnType()));
+        InferenceMethod inferenceMethod = new InferenceMethod(annotation.operation().trim(),
+                blankToNull(annotation.provider()), blankToNull(annotation.model()), modelArgument,
+                conversationIdArgument, ResultKind.of(method.getReturnType()));
+        inferenceMethod.displayName = specific.getDeclaringClass().getSimpleName() + "." + method.getName();
+        return inferenceMethod;
     }
 
     private static int argument(Method specific, Method method, Class<? extends Annotation> type, String name) {
@@ -103,6 +107,9 @@ public final class InferenceMethod {
         InferenceObservationContext context = new InferenceObservationContext(this.operation,
                 (this.provider != null) ? this.provider : defaultProvider, requestModel(arguments),
                 InferenceRecord.Source.ANNOTATION);
+        if (!this.displayName.isEmpty()) {
+            context.setEnclosingName(this.displayName);
+        }
         context.setStreaming(this.resultKind == ResultKind.FLUX);
         if (this.conversationIdArgument >= 0) {
             Object conversationId = arguments[this.conversationIdArgument];

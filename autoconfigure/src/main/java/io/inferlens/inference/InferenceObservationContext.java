@@ -1,10 +1,13 @@
 package io.inferlens.inference;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.inferlens.observation.ErrorTypes;
 import io.inferlens.observation.InstrumentedContext;
 import io.inferlens.privacy.Secrets;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationView;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +47,10 @@ public class InferenceObservationContext extends InstrumentedContext {
     private final InferenceRecord.Source source;
 
     private volatile boolean cancelled;
+
+    private final AtomicInteger modelCallsInside = new AtomicInteger();
+
+    private volatile @Nullable String enclosingName;
 
     /**
      * Create a context.
@@ -90,6 +97,59 @@ public class InferenceObservationContext extends InstrumentedContext {
 
     void setCancelled(boolean cancelled) {
         this.cancelled = cancelled;
+    }
+
+    /**
+     * Whether a model library observed a model call inside this one (Spring AI's model
+     * observation, Inferlens' LangChain4j listener): the layer nearest to the wire wins,
+     * since it alone sees each request sent and the usage of its very response. This
+     * observation then publishes no record and no {@code gen_ai} series, and its span,
+     * renamed after the method or operation, carries no {@code gen_ai.*} attribute, so
+     * that one model call is counted once.
+     * @return whether model calls were observed inside this one
+     */
+    public boolean isDelegated() {
+        return this.modelCallsInside.get() > 0;
+    }
+
+    /**
+     * Number of model calls a model library observed inside this one.
+     * @return the number of calls
+     */
+    public int getModelCallsInside() {
+        return this.modelCallsInside.get();
+    }
+
+    /**
+     * Name of the span when {@link #isDelegated() model calls are observed inside}: the
+     * annotated method, or {@code inference} and the operation.
+     * @return the name
+     */
+    public String getEnclosingName() {
+        String name = this.enclosingName;
+        return (name != null) ? name : "inference " + this.operation;
+    }
+
+    void setEnclosingName(String enclosingName) {
+        this.enclosingName = enclosingName;
+    }
+
+    /**
+     * Tell the nearest enclosing Inferlens model-call observation of a context, if any,
+     * that a model library observed a call inside it (see {@link #isDelegated()}). Only
+     * open observations are parents, so a stopped one is never told.
+     * @param context the context of the library's observation of a model call
+     */
+    public static void delegateEnclosing(Observation.ContextView context) {
+        ObservationView parent = context.getParentObservation();
+        for (int depth = 0; parent != null && depth < 32; depth++) {
+            Observation.ContextView view = parent.getContextView();
+            if (view instanceof InferenceObservationContext enclosing) {
+                enclosing.modelCallsInside.incrementAndGet();
+                return;
+            }
+            parent = view.getParentObservation();
+        }
     }
 
     /**

@@ -62,7 +62,23 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
     }
 
     @Override
+    public void onStart(InferenceObservationContext context) {
+        if (context.getSource() == InferenceRecord.Source.LANGCHAIN4J
+                || context.getSource() == InferenceRecord.Source.SPRING_AI) {
+            try {
+                InferenceObservationContext.delegateEnclosing(context);
+            }
+            catch (RuntimeException ex) {
+                this.failures.log("find the enclosing call of", ex);
+            }
+        }
+    }
+
+    @Override
     public void onStop(InferenceObservationContext context) {
+        if (context.isDelegated()) {
+            return;
+        }
         InferenceRecord record;
         try {
             record = record(context);
@@ -113,8 +129,20 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
      * @return the record
      */
     InferenceRecord record(InferenceObservationContext context) {
+        return record(context, context);
+    }
+
+    /**
+     * The record of a model call observed by another observation, such as a model
+     * library's own: the call's data is read from the given Inferlens context, its trace
+     * from the observation that has its span.
+     * @param context what the call did
+     * @param traced the context of the observation that has the call's span
+     * @return the record
+     */
+    public InferenceRecord record(InferenceObservationContext context, Observation.Context traced) {
         TokenUsage usage = context.getUsage();
-        TraceContextResolver.TraceIds ids = TraceContextResolver.find(this.traceContext, context, this.failures);
+        TraceContextResolver.TraceIds ids = TraceContextResolver.find(this.traceContext, traced, this.failures);
         return new InferenceRecord(this.clock.millis(), context.getElapsedNanos(), context.getOperationName(),
                 context.getProvider(), context.getRequestModel(), usage,
                 this.prices.cost(usage, usage.responseModel(), context.getRequestModel()),

@@ -46,9 +46,9 @@ public final class TagValueLimitMeterFilter implements MeterFilter {
      */
     public static final Set<String> DEFAULT_LIMITED_TAG_KEYS = Set.of("gen_ai.request.model", "gen_ai.response.model",
             "gen_ai.provider.name", "model", "provider", "target", "experiment", "variant", "model_type", "name",
-            "stage");
+            "stage", "gen_ai.tool.name", "spring.ai.tool.definition.name");
 
-    private static final String[] METER_NAME_PREFIXES = { "inferlens.", "gen_ai." };
+    private static final String[] METER_NAME_PREFIXES = { "inferlens.", "gen_ai.", "spring.ai." };
 
     private static final String PROPERTY = "inferlens.metrics.max-tag-values";
 

@@ -149,8 +149,8 @@ public final class InferenceAutoConfiguration {
         @ConditionalOnMissingBean
         @ConditionalOnBean(Tracer.class)
         @Order(TracedAutoConfiguration.TRACED_OBSERVATION_HANDLER_ORDER)
-        InferenceTracingObservationHandler inferenceTracingObservationHandler(Tracer tracer) {
-            return new InferenceTracingObservationHandler(tracer);
+        InferenceTracingObservationHandler inferenceTracingObservationHandler(Tracer tracer, PriceTable priceTable) {
+            return new InferenceTracingObservationHandler(tracer, priceTable);
         }
 
     }
