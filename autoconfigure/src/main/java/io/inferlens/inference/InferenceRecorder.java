@@ -77,8 +77,25 @@ public class InferenceRecorder {
      * @return the call
      */
     public Inference start(String operation, @Nullable String provider, @Nullable String model) {
+        return start(operation, provider, model, InferenceRecord.Source.RECORDER);
+    }
+
+    /**
+     * Start observing a model call on behalf of an integration of a model library. A
+     * library's call ({@link InferenceRecord.Source#SPRING_AI},
+     * {@link InferenceRecord.Source#LANGCHAIN4J}) inside another Inferlens model-call
+     * observation is the one counted (see
+     * {@link InferenceObservationContext#isDelegated()}).
+     * @param operation the operation ({@code chat}, {@code embeddings}, ...)
+     * @param provider the provider, or {@code null} for the default one
+     * @param model the model asked, or {@code null} if not known yet
+     * @param source where the call is observed
+     * @return the call
+     */
+    public Inference start(String operation, @Nullable String provider, @Nullable String model,
+            InferenceRecord.Source source) {
         InferenceObservationContext context = new InferenceObservationContext(operation, provider(provider), model,
-                InferenceRecord.Source.RECORDER);
+                source);
         return new Inference(this, start(context), context);
     }
 

@@ -120,7 +120,7 @@ class TagValueLimitMeterFilterTests {
         TagValueLimitMeterFilter filter = new TagValueLimitMeterFilter(1);
         assertThat(filter.getLimitedTagKeys()).containsExactlyInAnyOrder("gen_ai.request.model",
                 "gen_ai.response.model", "gen_ai.provider.name", "model", "provider", "target", "experiment", "variant",
-                "model_type", "name", "stage");
+                "model_type", "name", "stage", "gen_ai.tool.name", "spring.ai.tool.definition.name");
         for (String key : filter.getLimitedTagKeys()) {
             filter.map(id("inferlens.requests", key, "first"));
             assertThat(filter.map(id("inferlens.requests", key, "second")).getTag(key)).as(key).isEqualTo("other");

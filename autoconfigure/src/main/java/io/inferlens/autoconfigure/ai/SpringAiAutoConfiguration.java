@@ -1,6 +1,7 @@
 package io.inferlens.autoconfigure.ai;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 
 import io.inferlens.autoconfigure.errors.ErrorsAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
@@ -11,19 +12,21 @@ import io.inferlens.inference.InferenceRecordPublisher;
 import io.inferlens.inference.PriceTable;
 import io.inferlens.spring.ai.SpringAiObservationFilter;
 import io.inferlens.spring.ai.SpringAiObservationHandler;
+import io.inferlens.spring.ai.SpringAiStreamAdvisor;
 import io.inferlens.spring.ai.SpringAiStreamInterceptor;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import reactor.core.publisher.Flux;
 
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.model.StreamingChatModel;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.ai.chat.model.StreamingChatModel;
-import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -37,9 +40,9 @@ import org.springframework.context.annotation.Role;
  * Auto-configuration of Inferlens for Spring AI: every chat, embedding and tool call that
  * Spring AI observes gets Inferlens' records, metrics, cost and error groups with no
  * annotation ({@link SpringAiObservationHandler}, {@link SpringAiObservationFilter}), and
- * the streams of chat model beans their time to first chunk and final usage
- * ({@link SpringAiStreamInterceptor}). Off with
- * {@code inferlens.spring-ai.enabled=false}.
+ * the streams of {@code ChatClient}s ({@link SpringAiStreamAdvisor}) and of chat model
+ * beans that can be proxied ({@link SpringAiStreamInterceptor}) their time to first chunk
+ * and final usage. Off with {@code inferlens.spring-ai.enabled=false}.
  * <p>
  * Spring AI registers {@code gen_ai.client.token.usage} as a counter where the
  * OpenTelemetry conventions, and Inferlens, make it a histogram: one Prometheus name
@@ -90,6 +93,24 @@ public final class SpringAiAutoConfiguration {
 
     }
 
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({ ChatClientCustomizer.class, Flux.class })
+    static class ChatClientConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        SpringAiStreamAdvisor springAiStreamAdvisor() {
+            return new SpringAiStreamAdvisor();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "inferlensChatClientCustomizer")
+        ChatClientCustomizer inferlensChatClientCustomizer(SpringAiStreamAdvisor advisor) {
+            return (builder) -> builder.defaultAdvisors(advisor);
+        }
+
+    }
+
     /**
      * The {@code stream} methods of Spring AI's streaming chat models that return a
      * {@link Flux}.
@@ -97,7 +118,9 @@ public final class SpringAiAutoConfiguration {
     static final class StreamPointcut extends StaticMethodMatcherPointcut {
 
         StreamPointcut() {
-            setClassFilter(StreamingChatModel.class::isAssignableFrom);
+            // a final class, such as Spring AI's OpenAiChatModel, cannot be proxied
+            setClassFilter((type) -> StreamingChatModel.class.isAssignableFrom(type)
+                    && !Modifier.isFinal(type.getModifiers()));
         }
 
         @Override

@@ -13,7 +13,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
 
 /**
- * Watches the streams of Spring AI chat model beans, for what Spring AI's observation
+ * Watches the streams of Spring AI chat model beans that can be proxied (Spring AI's
+ * {@code OpenAiChatModel} is final: its streams are watched by
+ * {@link SpringAiStreamAdvisor} in {@code ChatClient}s), for what Spring AI's observation
  * lacks: the time to the first chunk, and the usage of the final chunk. Each subscription
  * gets a {@link StreamedCall} that the {@link SpringAiObservationHandler} joins to the
  * observation Spring AI starts on subscription. The chunks pass unchanged; a failure here
@@ -31,7 +33,17 @@ public class SpringAiStreamInterceptor implements MethodInterceptor {
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Object result = invocation.proceed();
-        return (result instanceof Flux<?> flux) ? new WatchedFlux<>(flux) : result;
+        return (result instanceof Flux<?> flux) ? watch(flux) : result;
+    }
+
+    /**
+     * The given stream, each subscription to it watched.
+     * @param <T> the type of the chunks
+     * @param flux the stream
+     * @return the watched stream
+     */
+    static <T> Flux<T> watch(Flux<T> flux) {
+        return new WatchedFlux<>(flux);
     }
 
     private static final class WatchedFlux<T> extends FluxOperator<T, T> {

@@ -4,6 +4,7 @@ import io.inferlens.inference.InferenceObservationContext;
 import io.inferlens.inference.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.model.ChatResponse;
 
 /**
@@ -61,7 +62,19 @@ final class StreamedCall {
         if (call != null) {
             call.firstChunk();
         }
-        if (chunk instanceof ChatResponse response) {
+        if (chunk instanceof ChatClientResponse clientResponse) {
+            ChatResponse response = clientResponse.chatResponse();
+            if (response != null) {
+                onUsage(response);
+            }
+        }
+        else if (chunk instanceof ChatResponse response) {
+            onUsage(response);
+        }
+    }
+
+    private void onUsage(ChatResponse response) {
+        {
             TokenUsage usage = USAGE.extract(response);
             if (usage != null) {
                 this.usage = (usage.hasTokens()) ? usage.orElse(this.usage) : this.usage.orElse(usage);
