@@ -32,4 +32,22 @@ final class Tokens {
         return count;
     }
 
+    /**
+     * The beginning of the text up to and including its given number of tokens.
+     * @param text the text
+     * @param limit the number of tokens to keep
+     * @return the text itself when it has no more tokens than that
+     */
+    static String truncate(String text, int limit) {
+        Matcher matcher = TOKEN.matcher(text);
+        int kept = 0;
+        while (matcher.find()) {
+            if (kept == limit) {
+                return text.substring(0, matcher.start()).stripTrailing();
+            }
+            kept++;
+        }
+        return text;
+    }
+
 }
