@@ -75,7 +75,7 @@ class GatewayPrometheusIntegrationTests {
      * and system binders, whose names Inferlens does not change: renaming them would
      * break every dashboard built on them.
      */
-    private static final List<String> MICROMETER_NAMING = List.of(
+    static final List<String> MICROMETER_NAMING = List.of(
             "jvm_compilation_time_ms_total metric names should not contain abbreviated units",
             "process_cpu_time_ns_total metric names should not contain abbreviated units",
             "system_cpu_count non-histogram and non-summary metrics should not have \"_count\" suffix");

@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 
 import io.inferlens.autoconfigure.errors.ErrorsAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
+import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
 import io.inferlens.errors.ErrorTracker;
 import io.inferlens.inference.InferenceMeterObservationHandler;
 import io.inferlens.inference.InferenceObservationConvention;
@@ -14,9 +15,11 @@ import io.inferlens.spring.ai.SpringAiObservationFilter;
 import io.inferlens.spring.ai.SpringAiObservationHandler;
 import io.inferlens.spring.ai.SpringAiStreamAdvisor;
 import io.inferlens.spring.ai.SpringAiStreamInterceptor;
+import io.inferlens.spring.ai.SpringAiTracingObservationHandler;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.tracing.Tracer;
 import reactor.core.publisher.Flux;
 
 import org.springframework.ai.chat.client.ChatClientCustomizer;
@@ -35,14 +38,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of Inferlens for Spring AI: every chat, embedding and tool call that
  * Spring AI observes gets Inferlens' records, metrics, cost and error groups with no
  * annotation ({@link SpringAiObservationHandler}, {@link SpringAiObservationFilter}), and
- * the streams of {@code ChatClient}s ({@link SpringAiStreamAdvisor}) and of chat model
- * beans that can be proxied ({@link SpringAiStreamInterceptor}) their time to first chunk
- * and final usage. Off with {@code inferlens.spring-ai.enabled=false}.
+ * their spans of kind {@code CLIENT} ({@link SpringAiTracingObservationHandler}), the
+ * streams of {@code ChatClient}s ({@link SpringAiStreamAdvisor}) and of chat model beans
+ * that can be proxied ({@link SpringAiStreamInterceptor}) their time to first chunk and
+ * final usage. Off with {@code inferlens.spring-ai.enabled=false}.
  * <p>
  * Spring AI registers {@code gen_ai.client.token.usage} as a counter where the
  * OpenTelemetry conventions, and Inferlens, make it a histogram: one Prometheus name
@@ -61,9 +66,9 @@ public final class SpringAiAutoConfiguration {
     @ConditionalOnMissingBean
     SpringAiObservationHandler springAiObservationHandler(InferenceRecordPublisher publisher,
             ObjectProvider<InferenceMeterObservationHandler> meters, ObjectProvider<MeterRegistry> registry,
-            ObjectProvider<ErrorTracker> errors) {
+            ObjectProvider<ErrorTracker> errors, SpringAiObservationFilter completion) {
         return new SpringAiObservationHandler(publisher, meters.getIfUnique(), registry.getIfUnique(),
-                errors::getIfUnique);
+                errors::getIfUnique, completion);
     }
 
     @Bean
@@ -89,6 +94,21 @@ public final class SpringAiAutoConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static Advisor inferlensSpringAiStreamAdvisor() {
             return new DefaultPointcutAdvisor(new StreamPointcut(), new SpringAiStreamInterceptor());
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Tracer.class)
+    static class TracingConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(Tracer.class)
+        @Order(TracedAutoConfiguration.TRACED_OBSERVATION_HANDLER_ORDER)
+        SpringAiTracingObservationHandler springAiTracingObservationHandler(Tracer tracer,
+                SpringAiObservationFilter completion) {
+            return new SpringAiTracingObservationHandler(tracer, completion);
         }
 
     }

@@ -63,13 +63,38 @@ public class SpringAiObservationFilter implements ObservationFilter {
 
     @Override
     public Observation.Context map(Observation.Context context) {
-        try {
-            if (context instanceof ToolCallingObservationContext tool) {
+        if (context instanceof ToolCallingObservationContext tool) {
+            try {
                 tagTool(tool);
             }
-            else if (context instanceof ModelObservationContext<?, ?> model) {
+            catch (RuntimeException | LinkageError ex) {
+                this.failures.log("complete", ex);
+            }
+        }
+        else {
+            StreamedCall streamed = context.get(StreamedCall.class);
+            // a stream whose last chunks are still on their way is completed when they
+            // arrive, by the handlers
+            if (streamed == null || streamed.isEnded()) {
+                complete(context);
+            }
+        }
+        return context;
+    }
+
+    /**
+     * Complete a Spring AI model call, once: its usage, error and key-values into its
+     * {@link InferenceObservationContext}, the attributes Spring AI's span lacks into
+     * Spring AI's context. Does nothing for a context that is not a Spring AI model call
+     * started while Inferlens watched.
+     * @param context the context of Spring AI's observation
+     */
+    public void complete(Observation.Context context) {
+        try {
+            if (context instanceof ModelObservationContext<?, ?> model) {
                 InferenceObservationContext call = context.get(InferenceObservationContext.class);
-                if (call != null && !call.isDelegated()) {
+                if (call != null && !call.isDelegated()
+                        && context.computeIfAbsent(Completed.class, (key) -> new Completed()).first()) {
                     complete(call, model);
                 }
             }
@@ -77,7 +102,6 @@ public class SpringAiObservationFilter implements ObservationFilter {
         catch (RuntimeException | LinkageError ex) {
             this.failures.log("complete", ex);
         }
-        return context;
     }
 
     private void complete(InferenceObservationContext call, ModelObservationContext<?, ?> context) {
@@ -129,6 +153,16 @@ public class SpringAiObservationFilter implements ObservationFilter {
                     TokenUsage.UNKNOWN, metadata.getModel(), java.util.List.of());
         }
         return TokenUsage.NONE;
+    }
+
+    private static final class Completed {
+
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        boolean first() {
+            return this.done.compareAndSet(false, true);
+        }
+
     }
 
     private static void tagTool(ToolCallingObservationContext tool) {

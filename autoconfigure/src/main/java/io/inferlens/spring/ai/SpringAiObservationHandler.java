@@ -70,6 +70,8 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
 
     private final Supplier<@Nullable ErrorTracker> errors;
 
+    private final SpringAiObservationFilter completion;
+
     private final FailureLog failures = new FailureLog(logger,
             "Failed to %s a Spring AI call's observation; the call itself is unaffected");
 
@@ -80,11 +82,15 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
      * {@code null} for none
      * @param registry the registry of the tool timer, or {@code null} for none
      * @param errors the tracker that groups errors, or a supplier of {@code null}
+     * @param completion what completes a call before it is recorded, if
+     * {@link SpringAiObservationFilter} did not yet (a stream whose last chunks were
+     * still on their way when Spring AI stopped its observation)
      */
     public SpringAiObservationHandler(InferenceRecordPublisher publisher,
             @Nullable InferenceMeterObservationHandler meters, @Nullable MeterRegistry registry,
-            Supplier<@Nullable ErrorTracker> errors) {
+            Supplier<@Nullable ErrorTracker> errors, SpringAiObservationFilter completion) {
         this.publisher = publisher;
+        this.completion = completion;
         this.meters = meters;
         this.registry = registry;
         this.errors = errors;
@@ -128,6 +134,16 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
                 return;
             }
             long duration = call.getElapsedNanos();
+            StreamedCall.afterStream(context, () -> record(context, call, duration));
+        }
+        catch (RuntimeException | LinkageError ex) {
+            this.failures.log("record", ex);
+        }
+    }
+
+    private void record(Observation.Context context, InferenceObservationContext call, long duration) {
+        try {
+            this.completion.complete(context);
             if (this.meters != null) {
                 this.meters.record(call, duration);
             }

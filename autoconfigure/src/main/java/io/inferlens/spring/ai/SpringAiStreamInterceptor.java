@@ -64,7 +64,7 @@ public class SpringAiStreamInterceptor implements MethodInterceptor {
                 }
             };
             @SuppressWarnings("unchecked")
-            Flux<T> watched = ((Flux<T>) this.source).doOnNext(onChunk);
+            Flux<T> watched = ((Flux<T>) this.source).doOnNext(onChunk).doFinally((signal) -> streamed.end());
             StreamedCall previous = streamed.subscribing();
             try {
                 watched.subscribe(actual);

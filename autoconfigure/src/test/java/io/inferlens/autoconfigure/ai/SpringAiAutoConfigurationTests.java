@@ -2,24 +2,20 @@ package io.inferlens.autoconfigure.ai;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.inferlens.annotation.TracedInference;
 import io.inferlens.autoconfigure.errors.ErrorsAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
 import io.inferlens.autoconfigure.metrics.InferlensMetricsAutoConfiguration;
-import io.inferlens.errors.ErrorTracker;
 import io.inferlens.errors.RecentErrors;
 import io.inferlens.inference.InferenceRecord;
 import io.inferlens.inference.InferenceRecordListener;
 import io.inferlens.spring.ai.SpringAiObservationFilter;
 import io.inferlens.spring.ai.SpringAiObservationHandler;
 import io.inferlens.testsupport.SpanCollection;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -109,6 +105,7 @@ class SpringAiAutoConfigurationTests {
             });
             SpanData span = onlyModelSpan(context);
             assertThat(span.getName()).isEqualTo("chat m");
+            assertThat(span.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CLIENT);
             assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name"))).isEqualTo("openai");
             assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.usage.cost"))).isEqualTo("0.006");
             assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.usage.cache_read.input_tokens")))
@@ -254,7 +251,8 @@ class SpringAiAutoConfigurationTests {
                     () -> new SpringAiObservationHandler(
                             new io.inferlens.inference.InferenceRecordPublisher(io.inferlens.inference.PriceTable.EMPTY,
                                     io.inferlens.observation.TraceContextResolver.MDC_KEYS, List::of),
-                            null, null, () -> null))
+                            null, null, () -> null,
+                            new SpringAiObservationFilter(io.inferlens.inference.PriceTable.EMPTY, null)))
             .withBean("myFilter", SpringAiObservationFilter.class,
                     () -> new SpringAiObservationFilter(io.inferlens.inference.PriceTable.EMPTY, null))
             .run((context) -> assertThat(context).hasSingleBean(SpringAiObservationHandler.class)

@@ -1,0 +1,69 @@
+package io.inferlens.spring.ai;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.embedding.observation.EmbeddingModelObservationContext;
+
+/**
+ * Tracing handler for Spring AI's chat and embedding model observations: the same span
+ * Boot's default handler would make (name, parent, attributes), but of kind
+ * {@code CLIENT}, as the OpenTelemetry GenAI conventions want a model call's span; Boot's
+ * handler makes every span {@code INTERNAL}. Registered ahead of Boot's default tracing
+ * handler.
+ *
+ * @author Inferlens
+ */
+public class SpringAiTracingObservationHandler implements TracingObservationHandler<Observation.Context> {
+
+    private final Tracer tracer;
+
+    private final SpringAiObservationFilter completion;
+
+    /**
+     * Create a handler.
+     * @param tracer the tracer
+     * @param completion what completes a call before its span ends, if
+     * {@link SpringAiObservationFilter} did not yet (a stream whose last chunks were
+     * still on their way when Spring AI stopped its observation)
+     */
+    public SpringAiTracingObservationHandler(Tracer tracer, SpringAiObservationFilter completion) {
+        this.tracer = tracer;
+        this.completion = completion;
+    }
+
+    @Override
+    public void onStart(Observation.Context context) {
+        Span.Builder builder = this.tracer.spanBuilder().name(getSpanName(context)).kind(Span.Kind.CLIENT);
+        Span parent = getParentSpan(context);
+        if (parent != null) {
+            builder.setParent(parent.context());
+        }
+        getTracingContext(context).setSpan(builder.start());
+    }
+
+    @Override
+    public void onStop(Observation.Context context) {
+        Span span = getRequiredSpan(context);
+        StreamedCall.afterStream(context, () -> {
+            this.completion.complete(context);
+            tagSpan(context, span);
+            span.name(getSpanName(context));
+            endSpan(context, span);
+        });
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+        return context instanceof ChatModelObservationContext || context instanceof EmbeddingModelObservationContext;
+    }
+
+    @Override
+    public Tracer getTracer() {
+        return this.tracer;
+    }
+
+}
