@@ -30,8 +30,10 @@ import org.jspecify.annotations.Nullable;
  * response ends on another thread. LangChain4j tells listeners of the complete response
  * but not of its partial responses: a streamed call is recognised by its end arriving on
  * another thread than its request (a {@code ChatModel} ends on the caller's thread), and
- * has no time to first chunk. The listener never throws into LangChain4j: a failure is
- * logged once at WARN (then at DEBUG) per listener method and the call goes on.
+ * has a time to first chunk when its handler is watched ({@link StreamingCall}: the
+ * streaming chat model beans of a Spring application are). The listener never throws into
+ * LangChain4j: a failure is logged once at WARN (then at DEBUG) per listener method and
+ * the call goes on.
  *
  * @author Inferlens
  */
@@ -77,6 +79,11 @@ public class InferlensChatModelListener implements ChatModelListener {
             ChatRequest request = requestContext.chatRequest();
             call.inference = this.recorder.start(OPERATION, ProviderNames.of(requestContext.modelProvider()),
                     (request != null) ? request.modelName() : null, InferenceRecord.Source.LANGCHAIN4J);
+            StreamingCall streaming = StreamingCall.take();
+            Inference inference = call.inference;
+            if (streaming != null && inference != null) {
+                streaming.attach(inference);
+            }
         }
         catch (RuntimeException | LinkageError ex) {
             this.requestFailures.log("start the observation", ex);

@@ -101,6 +101,9 @@ class SpringAiAssistantIntegrationTests {
     @Autowired
     private InferlensChatModelListener langChain4jListener;
 
+    @Autowired
+    private StreamingChatModel langChain4jStreamingModel;
+
     @DynamicPropertySource
     static void port(DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> PORT);
@@ -269,12 +272,10 @@ class SpringAiAssistantIntegrationTests {
                 within(1e-12));
         assertThat(awaitModelSpans(1).get(0).getName()).isEqualTo("chat sim-small");
         this.records.records.clear();
-        StreamingChatModel streaming = OpenAiStreamingChatModel.builder()
-            .baseUrl(baseUrl)
-            .apiKey("simulated")
-            .modelName("sim-small")
-            .listeners(List.of(this.langChain4jListener))
-            .build();
+        // a bean, as a LangChain4j Spring Boot starter makes it: its partial responses
+        // are
+        // watched
+        StreamingChatModel streaming = this.langChain4jStreamingModel;
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         streaming.chat("Hello there", new StreamingChatResponseHandler() {
 
@@ -297,6 +298,9 @@ class SpringAiAssistantIntegrationTests {
         InferenceRecord streamed = awaitRecords(1).get(0);
         assertThat(streamed.streaming()).isTrue();
         assertThat(streamed.usage().inputTokens()).isEqualTo(response.tokenUsage().inputTokenCount().longValue());
+        assertThat(streamed.timeToFirstChunk()).isNotNull()
+            .isGreaterThanOrEqualTo(Duration.ofMillis(15))
+            .isLessThan(streamed.duration());
     }
 
     @Test
@@ -402,6 +406,16 @@ class SpringAiAssistantIntegrationTests {
         @Bean
         InferenceRecordListener collectingListener() {
             return this.records::add;
+        }
+
+        @Bean
+        OpenAiStreamingChatModel langChain4jStreamingModel(InferlensChatModelListener listener) {
+            return OpenAiStreamingChatModel.builder()
+                .baseUrl("http://127.0.0.1:" + PORT + "/simulator/v1")
+                .apiKey("simulated")
+                .modelName("sim-small")
+                .listeners(List.of(listener))
+                .build();
         }
 
         @Bean

@@ -42,8 +42,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -190,6 +192,31 @@ class LangChain4jIntegrationTests {
         });
     }
 
+    @Test
+    void streamedCallOfAProxiedModelBeanHasTimeToFirstChunk() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class)).run((context) -> {
+            StreamingChatModel model = context.getBean(StreamingChatModel.class);
+            assertThat(AopUtils.isAopProxy(model)).isTrue();
+            ChatResponse response = stream(model).get(10, TimeUnit.SECONDS);
+            assertThat(response.aiMessage().text()).isEqualTo("Hello there");
+            SpanData span = onlySpan(context);
+            assertThat(span.getAttributes().get(STREAM)).isTrue();
+            assertThat(span.getAttributes().get(TIME_TO_FIRST_CHUNK)).isNotNull().isPositive();
+            assertThat(context.getBean(Records.class).records).singleElement().satisfies((record) -> {
+                assertThat(record.streaming()).isTrue();
+                assertThat(record.timeToFirstChunk()).isNotNull().isPositive().isLessThanOrEqualTo(record.duration());
+            });
+            assertThat(context.getBean(MeterRegistry.class)
+                .get("gen_ai.client.operation.time_to_first_chunk")
+                .timer()
+                .count()).isOne();
+        });
+    }
+
+    /**
+     * A streaming model that is not a proxied bean (here: no AOP auto-configuration):
+     * LangChain4j does not tell listeners of partial responses.
+     */
     @Test
     void streamedCallIsOneSpanAndRecordMarkedStreamedWithoutTimeToFirstChunk() {
         this.contextRunner.run((context) -> {
