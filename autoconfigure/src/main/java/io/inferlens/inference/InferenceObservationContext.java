@@ -135,17 +135,24 @@ public class InferenceObservationContext extends InstrumentedContext {
     }
 
     /**
-     * Tell the nearest enclosing Inferlens model-call observation of a context, if any,
-     * that a model library observed a call inside it (see {@link #isDelegated()}). Only
-     * open observations are parents, so a stopped one is never told.
+     * Tell the nearest enclosing Inferlens model-call observation of a context, if it is
+     * of the same operation, that a model library observed a call inside it (see
+     * {@link #isDelegated()}): a chat method whose model call goes through Spring AI is
+     * delegated; one that also searches a vector store (an embedding call) is not by
+     * that. The enclosing observation is found through the parents Micrometer set: one
+     * that has already stopped (a method that returned before the call it started ended)
+     * has published its own record, and the call inside is then recorded as well.
      * @param context the context of the library's observation of a model call
+     * @param operation the operation of that call
      */
-    public static void delegateEnclosing(Observation.ContextView context) {
+    public static void delegateEnclosing(Observation.ContextView context, String operation) {
         ObservationView parent = context.getParentObservation();
         for (int depth = 0; parent != null && depth < 32; depth++) {
             Observation.ContextView view = parent.getContextView();
             if (view instanceof InferenceObservationContext enclosing) {
-                enclosing.modelCallsInside.incrementAndGet();
+                if (enclosing.operation.equals(operation)) {
+                    enclosing.modelCallsInside.incrementAndGet();
+                }
                 return;
             }
             parent = view.getParentObservation();

@@ -66,7 +66,7 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
         if (context.getSource() == InferenceRecord.Source.LANGCHAIN4J
                 || context.getSource() == InferenceRecord.Source.SPRING_AI) {
             try {
-                InferenceObservationContext.delegateEnclosing(context);
+                InferenceObservationContext.delegateEnclosing(context, context.getOperationName());
             }
             catch (RuntimeException ex) {
                 this.failures.log("find the enclosing call of", ex);
@@ -141,9 +141,21 @@ public class InferenceRecordPublisher implements ObservationHandler<InferenceObs
      * @return the record
      */
     public InferenceRecord record(InferenceObservationContext context, Observation.Context traced) {
+        return record(context, traced, context.getElapsedNanos());
+    }
+
+    /**
+     * The record of a model call observed by another observation, which ended some time
+     * before the record is made.
+     * @param context what the call did
+     * @param traced the context of the observation that has the call's span
+     * @param durationNanos how long the call took
+     * @return the record
+     */
+    public InferenceRecord record(InferenceObservationContext context, Observation.Context traced, long durationNanos) {
         TokenUsage usage = context.getUsage();
         TraceContextResolver.TraceIds ids = TraceContextResolver.find(this.traceContext, traced, this.failures);
-        return new InferenceRecord(this.clock.millis(), context.getElapsedNanos(), context.getOperationName(),
+        return new InferenceRecord(this.clock.millis(), durationNanos, context.getOperationName(),
                 context.getProvider(), context.getRequestModel(), usage,
                 this.prices.cost(usage, usage.responseModel(), context.getRequestModel()),
                 context.getTimeToFirstChunkNanos(), context.isStreaming(), context.isCancelled(),

@@ -52,7 +52,7 @@ public final class StreamingCall {
         StreamingChatResponseHandler watched = (StreamingChatResponseHandler) Proxy.newProxyInstance(
                 StreamingChatResponseHandler.class.getClassLoader(),
                 new Class<?>[] { StreamingChatResponseHandler.class }, new Forwarding(handler, call));
-        return new Watched(watched, previous);
+        return new Watched(watched, call, previous);
     }
 
     /**
@@ -83,9 +83,27 @@ public final class StreamingCall {
      * A watched handler, and what was pending on the thread before it.
      *
      * @param handler the handler to give LangChain4j
+     * @param call the call
      * @param previous the call pending before, restored by {@link #done()}
      */
-    public record Watched(StreamingChatResponseHandler handler, @Nullable StreamingCall previous) {
+    public record Watched(StreamingChatResponseHandler handler, StreamingCall call, @Nullable StreamingCall previous) {
+
+        /**
+         * The model threw before its stream started: LangChain4j tells its listeners
+         * nothing of it, so the call's observation ends here, failed.
+         * @param error what the model threw
+         */
+        public void failed(Throwable error) {
+            Inference inference = this.call.inference;
+            if (inference != null) {
+                try {
+                    inference.error(error).stop();
+                }
+                catch (RuntimeException | LinkageError ex) {
+                    failures.log("end", ex);
+                }
+            }
+        }
 
         /**
          * The call has been handed to LangChain4j: nothing is pending on this thread any

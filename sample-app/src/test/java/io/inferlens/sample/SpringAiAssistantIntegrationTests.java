@@ -139,9 +139,9 @@ class SpringAiAssistantIntegrationTests {
         assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
         assertThat(span.getTraceId()).isEqualTo(record.traceId());
         assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name"))).isEqualTo("openai");
-        assertThat(Double.parseDouble(span.getAttributes().get(AttributeKey.stringKey("gen_ai.usage.cost"))))
-            .isCloseTo(cost, within(1e-12));
-        assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.time_to_first_chunk"))).isNull();
+        assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.usage.cost"))).isCloseTo(cost,
+                within(1e-12));
+        assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk"))).isNull();
         String after = scrape();
         assertThat(delta(before, after, "gen_ai_client_token_usage_sum", "gen_ai_request_model=\"sim-small\"",
                 "gen_ai_token_type=\"input\""))
@@ -181,8 +181,7 @@ class SpringAiAssistantIntegrationTests {
         assertThat(streamed.usage().cacheReadInputTokens()).isEqualTo(blocking.usage().cacheReadInputTokens())
             .isPositive();
         SpanData span = awaitModelSpans(1).get(0);
-        assertThat(Double
-            .parseDouble(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.time_to_first_chunk"))))
+        assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
             .isCloseTo(streamed.timeToFirstChunk().toNanos() / 1e9, within(1e-6));
         String after = scrape();
         assertThat(delta(before, after, "gen_ai_client_operation_time_to_first_chunk_seconds_count",

@@ -3,9 +3,7 @@ package io.inferlens.spring.ai;
 import io.inferlens.inference.DefaultInferenceObservationConvention;
 import io.inferlens.inference.InferenceObservationContext;
 import io.inferlens.inference.InferenceObservationConvention;
-import io.inferlens.inference.InferenceObservationDocumentation.HighCardinalityKeyNames;
 import io.inferlens.inference.InferenceObservationDocumentation.LowCardinalityKeyNames;
-import io.inferlens.inference.InferenceTracingObservationHandler;
 import io.inferlens.inference.PriceTable;
 import io.inferlens.inference.TokenUsage;
 import io.inferlens.observation.ErrorTypes;
@@ -27,13 +25,13 @@ import org.springframework.ai.tool.observation.ToolCallingObservationContext;
  * Completes a Spring AI call when Spring AI stops its observation, before the handlers
  * see it: the usage (of a stream's final chunk when {@link SpringAiStreamInterceptor}
  * watched it, else of Spring AI's response), the error and the key-values of Inferlens'
- * convention go into the call's {@link InferenceObservationContext}; the span gets what
- * Spring AI's lacks: {@code gen_ai.provider.name} (Spring AI sends only the deprecated
- * {@code gen_ai.system}), {@code gen_ai.usage.cost}, cached input tokens, the time to the
- * first chunk of a stream and {@code error.type}. A tool's span gets
- * {@code gen_ai.tool.name}, {@code gen_ai.tool.call.id} and {@code gen_ai.tool.type}.
- * Spring AI's low-cardinality key-values are left as they are, so its own meters keep
- * their tags.
+ * convention go into the call's {@link InferenceObservationContext}; the span gets
+ * {@code gen_ai.provider.name} (Spring AI sends only the deprecated
+ * {@code gen_ai.system}) and {@code error.type}, and from
+ * {@link SpringAiTracingObservationHandler}, typed, the cost, the cached input tokens and
+ * the time to first chunk. A tool's span gets {@code gen_ai.tool.name},
+ * {@code gen_ai.tool.call.id} and {@code gen_ai.tool.type}. Spring AI's low-cardinality
+ * key-values are left as they are, so its own meters keep their tags.
  *
  * @author Inferlens
  */
@@ -93,9 +91,16 @@ public class SpringAiObservationFilter implements ObservationFilter {
         try {
             if (context instanceof ModelObservationContext<?, ?> model) {
                 InferenceObservationContext call = context.get(InferenceObservationContext.class);
-                if (call != null && !call.isDelegated()
-                        && context.computeIfAbsent(Completed.class, (key) -> new Completed()).first()) {
-                    complete(call, model);
+                if (call != null && !call.isDelegated()) {
+                    // the thread that stops the observation and the one that sees a
+                    // stream's last chunk may both complete it: one does, the other waits
+                    Completed completed = context.computeIfAbsent(Completed.class, (key) -> new Completed());
+                    synchronized (completed) {
+                        if (!completed.done) {
+                            complete(call, model);
+                            completed.done = true;
+                        }
+                    }
                 }
             }
         }
@@ -117,26 +122,21 @@ public class SpringAiObservationFilter implements ObservationFilter {
         }
         call.addLowCardinalityKeyValues(this.convention.getLowCardinalityKeyValues(call));
         context.addHighCardinalityKeyValue(LowCardinalityKeyNames.PROVIDER_NAME.withValue(call.getProvider()));
-        if (usage.cacheReadInputTokens() >= 0) {
-            context.addHighCardinalityKeyValue(HighCardinalityKeyNames.USAGE_CACHE_READ_INPUT_TOKENS
-                .withValue(Long.toString(usage.cacheReadInputTokens())));
-        }
-        double cost = this.prices.cost(usage, usage.responseModel(), call.getRequestModel());
-        if (!Double.isNaN(cost)) {
-            context.addHighCardinalityKeyValue(
-                    io.micrometer.common.KeyValue.of(InferenceTracingObservationHandler.COST, Double.toString(cost)));
-        }
-        if (call.isStreaming()) {
-            double timeToFirstChunk = call.getTimeToFirstChunkSeconds();
-            if (!Double.isNaN(timeToFirstChunk)) {
-                context.addHighCardinalityKeyValue(HighCardinalityKeyNames.RESPONSE_TIME_TO_FIRST_CHUNK
-                    .withValue(Double.toString(timeToFirstChunk)));
-            }
-        }
         String errorType = call.getErrorType();
         if (errorType != null) {
             context.addHighCardinalityKeyValue(LowCardinalityKeyNames.ERROR_TYPE.withValue(errorType));
         }
+    }
+
+    /**
+     * The cost of a completed call.
+     * @param call the call
+     * @return the cost in US dollars, {@code NaN} if the model has no price or no tokens
+     * are known
+     */
+    public double cost(InferenceObservationContext call) {
+        TokenUsage usage = call.getUsage();
+        return this.prices.cost(usage, usage.responseModel(), call.getRequestModel());
     }
 
     private static TokenUsage usage(ModelObservationContext<?, ?> context) {
@@ -157,11 +157,7 @@ public class SpringAiObservationFilter implements ObservationFilter {
 
     private static final class Completed {
 
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-
-        boolean first() {
-            return this.done.compareAndSet(false, true);
-        }
+        private boolean done;
 
     }
 

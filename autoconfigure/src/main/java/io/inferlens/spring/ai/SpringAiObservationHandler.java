@@ -115,7 +115,7 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
                     context.put(StreamedCall.class, streamed);
                 }
             }
-            InferenceObservationContext.delegateEnclosing(context);
+            InferenceObservationContext.delegateEnclosing(context, call.getOperationName());
         }
         catch (RuntimeException | LinkageError ex) {
             this.failures.log("start", ex);
@@ -147,7 +147,7 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
             if (this.meters != null) {
                 this.meters.record(call, duration);
             }
-            InferenceRecord record = this.publisher.record(call, context);
+            InferenceRecord record = this.publisher.record(call, context, duration);
             this.publisher.publish(record);
             Throwable error = context.getError();
             ErrorTracker tracker = (error != null) ? this.errors.get() : null;

@@ -1,5 +1,9 @@
 package io.inferlens.spring.ai;
 
+import io.inferlens.inference.InferenceObservationContext;
+import io.inferlens.inference.InferenceObservationDocumentation.HighCardinalityKeyNames;
+import io.inferlens.inference.InferenceTracingObservationHandler;
+import io.inferlens.inference.TokenUsage;
 import io.micrometer.observation.Observation;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -18,6 +22,11 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationCon
  * @author Inferlens
  */
 public class SpringAiTracingObservationHandler implements TracingObservationHandler<Observation.Context> {
+
+    private static final String CACHE_READ_INPUT_TOKENS = HighCardinalityKeyNames.USAGE_CACHE_READ_INPUT_TOKENS
+        .asString();
+
+    private static final String TIME_TO_FIRST_CHUNK = HighCardinalityKeyNames.RESPONSE_TIME_TO_FIRST_CHUNK.asString();
 
     private final Tracer tracer;
 
@@ -49,11 +58,37 @@ public class SpringAiTracingObservationHandler implements TracingObservationHand
     public void onStop(Observation.Context context) {
         Span span = getRequiredSpan(context);
         StreamedCall.afterStream(context, () -> {
-            this.completion.complete(context);
-            tagSpan(context, span);
-            span.name(getSpanName(context));
-            endSpan(context, span);
+            try {
+                this.completion.complete(context);
+                tagSpan(context, span);
+                tagCall(context, span);
+                span.name(getSpanName(context));
+            }
+            finally {
+                endSpan(context, span);
+            }
         });
+    }
+
+    private void tagCall(Observation.Context context, Span span) {
+        InferenceObservationContext call = context.get(InferenceObservationContext.class);
+        if (call == null || call.isDelegated()) {
+            return;
+        }
+        TokenUsage usage = call.getUsage();
+        if (usage.cacheReadInputTokens() >= 0) {
+            span.tag(CACHE_READ_INPUT_TOKENS, usage.cacheReadInputTokens());
+        }
+        double cost = this.completion.cost(call);
+        if (!Double.isNaN(cost)) {
+            span.tag(InferenceTracingObservationHandler.COST, cost);
+        }
+        if (call.isStreaming()) {
+            double timeToFirstChunk = call.getTimeToFirstChunkSeconds();
+            if (!Double.isNaN(timeToFirstChunk)) {
+                span.tag(TIME_TO_FIRST_CHUNK, timeToFirstChunk);
+            }
+        }
     }
 
     @Override

@@ -1,38 +1,50 @@
 package io.inferlens.spring.ai;
 
+import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.inferlens.inference.InferenceObservationContext;
 import io.inferlens.inference.TokenUsage;
+import io.inferlens.observation.FailureLog;
 import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.util.ClassUtils;
 
 /**
  * The chunks of one subscription to a Spring AI chat model's stream, as
- * {@link SpringAiStreamInterceptor} sees them: when the first arrived, and the usage of
- * the last chunk that reported one. Spring AI's {@code MessageAggregator} hands the
- * observation only prompt, completion and total tokens; the final chunk has the
- * provider's whole usage (cached input tokens among them).
+ * {@link SpringAiStreamInterceptor} or {@link SpringAiStreamAdvisor} sees them: when the
+ * first arrived, and the usage of the last chunk that reported one. Spring AI's
+ * {@code MessageAggregator} hands the observation only prompt, completion and total
+ * tokens; the final chunk has the provider's whole usage (cached input tokens among
+ * them).
  *
  * @author Inferlens
  */
 final class StreamedCall {
 
+    private static final Log logger = LogFactory.getLog(StreamedCall.class);
+
+    private static final FailureLog failures = new FailureLog(logger,
+            "Failed to %s a Spring AI stream's call once it ended; the stream itself is unaffected");
+
     private static final ThreadLocal<StreamedCall> SUBSCRIBING = new ThreadLocal<>();
 
     private static final SpringAiTokenUsageExtractor USAGE = new SpringAiTokenUsageExtractor();
+
+    private static final boolean CHAT_CLIENT_PRESENT = ClassUtils
+        .isPresent("org.springframework.ai.chat.client.ChatClientResponse", StreamedCall.class.getClassLoader());
 
     private volatile @Nullable InferenceObservationContext call;
 
     private volatile TokenUsage usage = TokenUsage.NONE;
 
-    private volatile boolean ended;
+    private boolean ended;
 
-    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> waiting = new ArrayDeque<>();
 
     /**
      * The stream being subscribed to on this thread, taken once: Spring AI starts its
@@ -70,35 +82,36 @@ final class StreamedCall {
         if (call != null) {
             call.firstChunk();
         }
-        if (chunk instanceof ChatClientResponse clientResponse) {
-            ChatResponse response = clientResponse.chatResponse();
+        if (chunk instanceof ChatResponse response) {
+            onUsage(response);
+        }
+        else if (CHAT_CLIENT_PRESENT) {
+            ChatResponse response = ChatClientChunks.response(chunk);
             if (response != null) {
                 onUsage(response);
             }
         }
-        else if (chunk instanceof ChatResponse response) {
-            onUsage(response);
-        }
     }
 
     private void onUsage(ChatResponse response) {
-        System.err
-            .println("DEBUG chunk usage " + response.getMetadata().getUsage() + " attached=" + (this.call != null));
-        {
-            TokenUsage usage = USAGE.extract(response);
-            if (usage != null && usage.inputTokens() <= 0 && usage.outputTokens() <= 0) {
-                // Spring AI gives the chunks before the last a usage of zeros
-                usage = new TokenUsage(TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, TokenUsage.UNKNOWN,
-                        usage.responseModel(), usage.finishReasons());
-            }
-            if (usage != null) {
-                this.usage = (usage.hasTokens()) ? usage.orElse(this.usage) : this.usage.orElse(usage);
-            }
+        TokenUsage usage = USAGE.extract(response);
+        if (usage == null) {
+            return;
         }
+        if (usage.inputTokens() <= 0 && usage.outputTokens() <= 0) {
+            // Spring AI gives the chunks before the last a usage of zeros
+            usage = new TokenUsage(TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, usage.responseModel(),
+                    usage.finishReasons());
+        }
+        this.usage = (usage.hasTokens()) ? usage.orElse(this.usage) : this.usage.orElse(usage);
     }
 
     TokenUsage usage() {
         return this.usage;
+    }
+
+    synchronized boolean isEnded() {
+        return this.ended;
     }
 
     /**
@@ -106,32 +119,40 @@ final class StreamedCall {
      * cancelled), and run what waited for it.
      */
     void end() {
-        this.ended = true;
+        synchronized (this) {
+            this.ended = true;
+        }
         drain();
-    }
-
-    boolean isEnded() {
-        return this.ended;
     }
 
     /**
      * Run an action once the watched subscriber saw the stream end: now if it did. A
      * {@code ChatClient} hands the chunks to its subscriber on another thread, so Spring
      * AI may stop its observation before the last chunks, the usage among them, reach the
-     * watched subscriber.
+     * watched subscriber. Actions run one at a time, in the order they were given, each
+     * guarded.
      * @param action the action
      */
     void whenEnded(Runnable action) {
-        this.waiting.add(action);
-        if (this.ended) {
+        boolean ended;
+        synchronized (this) {
+            this.waiting.add(action);
+            ended = this.ended;
+        }
+        if (ended) {
             drain();
         }
     }
 
-    private void drain() {
+    private synchronized void drain() {
         Runnable action;
         while ((action = this.waiting.poll()) != null) {
-            action.run();
+            try {
+                action.run();
+            }
+            catch (RuntimeException | LinkageError ex) {
+                failures.log("complete", ex);
+            }
         }
     }
 

@@ -34,6 +34,10 @@ public class StreamingChatModelInterceptor implements MethodInterceptor {
         try {
             return invocation.proceed();
         }
+        catch (Throwable ex) {
+            watched.failed(ex);
+            throw ex;
+        }
         finally {
             watched.done();
         }

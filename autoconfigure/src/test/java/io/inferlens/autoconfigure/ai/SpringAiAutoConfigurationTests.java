@@ -40,6 +40,13 @@ import org.springframework.ai.chat.observation.ChatModelObservationDocumentation
 import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.embedding.Embedding;
+import org.springframework.ai.embedding.EmbeddingOptions;
+import org.springframework.ai.embedding.EmbeddingRequest;
+import org.springframework.ai.embedding.EmbeddingResponse;
+import org.springframework.ai.embedding.observation.DefaultEmbeddingModelObservationConvention;
+import org.springframework.ai.embedding.observation.EmbeddingModelObservationContext;
+import org.springframework.ai.embedding.observation.EmbeddingModelObservationDocumentation;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -107,10 +114,11 @@ class SpringAiAutoConfigurationTests {
             assertThat(span.getName()).isEqualTo("chat m");
             assertThat(span.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CLIENT);
             assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name"))).isEqualTo("openai");
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.usage.cost"))).isEqualTo("0.006");
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.usage.cache_read.input_tokens")))
-                .isEqualTo("200");
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.time_to_first_chunk")))
+            assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.usage.cost"))).isCloseTo(0.006,
+                    org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.cache_read.input_tokens")))
+                .isEqualTo(200L);
+            assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
                 .isNull();
             assertThat(span.getTraceId()).isEqualTo(records.get(0).traceId());
             MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -176,6 +184,18 @@ class SpringAiAutoConfigurationTests {
     }
 
     @Test
+    void embeddingCallInsideAnAnnotatedChatMethodDoesNotMakeItDelegated() {
+        this.contextRunner.withBean(EmbeddingThenChat.class).run((context) -> {
+            context.getBean(EmbeddingThenChat.class).ask();
+            List<InferenceRecord> records = context.getBean(Records.class).records;
+            assertThat(records).extracting(InferenceRecord::operation, InferenceRecord::source)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("embeddings", InferenceRecord.Source.SPRING_AI),
+                        org.assertj.core.groups.Tuple.tuple("chat", InferenceRecord.Source.ANNOTATION));
+        });
+    }
+
+    @Test
     void streamedCallOfAChatModelBeanHasTimeToFirstChunkAndTheFinalChunksUsage() {
         this.contextRunner.withBean(StreamingModel.class).run((context) -> {
             StreamingModel model = context.getBean(StreamingModel.class);
@@ -201,8 +221,8 @@ class SpringAiAutoConfigurationTests {
             assertThat(record.usage().outputTokens()).isEqualTo(12);
             assertThat(record.usage().cacheReadInputTokens()).isEqualTo(10);
             SpanData span = onlyModelSpan(context);
-            double timeToFirstChunk = Double
-                .parseDouble(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.time_to_first_chunk")));
+            double timeToFirstChunk = span.getAttributes()
+                .get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk"));
             assertThat(timeToFirstChunk).isGreaterThanOrEqualTo(0.04);
             assertThat(context.getBean(MeterRegistry.class)
                 .get("gen_ai.client.operation.time_to_first_chunk")
@@ -322,6 +342,33 @@ class SpringAiAutoConfigurationTests {
         @TracedInference(model = "m")
         public ChatResponse ask() {
             return call(this.registry, "m", response("m", 10, 5, null));
+        }
+
+    }
+
+    static class EmbeddingThenChat {
+
+        private final ObservationRegistry registry;
+
+        EmbeddingThenChat(ObservationRegistry registry) {
+            this.registry = registry;
+        }
+
+        /**
+         * A chat method that first embeds the question (as a vector store search does),
+         * through Spring AI, then calls its model without Spring AI.
+         */
+        @TracedInference(model = "m")
+        public ChatResponse ask() {
+            EmbeddingModelObservationContext context = EmbeddingModelObservationContext.builder()
+                .embeddingRequest(new EmbeddingRequest(List.of("hi"), EmbeddingOptions.builder().model("e").build()))
+                .provider("openai")
+                .build();
+            EmbeddingModelObservationDocumentation.EMBEDDING_MODEL_OPERATION
+                .observation(null, new DefaultEmbeddingModelObservationConvention(), () -> context, this.registry)
+                .observe(() -> context
+                    .setResponse(new EmbeddingResponse(List.of(new Embedding(new float[] { 1f }, 0)))));
+            return response("m", 10, 5, null);
         }
 
     }

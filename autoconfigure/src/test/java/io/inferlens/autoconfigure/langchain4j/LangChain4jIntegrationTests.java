@@ -63,6 +63,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
@@ -213,6 +214,33 @@ class LangChain4jIntegrationTests {
         });
     }
 
+    @Test
+    void streamingModelBeanThatThrowsBeforeItsStreamStartsEndsItsCallFailed() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+            .withBean(FailingStreamingModel.class)
+            .run((context) -> {
+                FailingStreamingModel model = context.getBean(FailingStreamingModel.class);
+                assertThatIllegalArgumentException()
+                    .isThrownBy(() -> model.chat("Hello", new StreamingChatResponseHandler() {
+
+                        @Override
+                        public void onCompleteResponse(ChatResponse completeResponse) {
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                        }
+
+                    }))
+                    .withMessage("invalid request");
+                assertThat(context.getBean(Records.class).records).singleElement()
+                    .satisfies((record) -> assertThat(record.errorType())
+                        .isEqualTo(IllegalArgumentException.class.getName()));
+                assertThat(onlySpan(context).getAttributes().get(ERROR_TYPE))
+                    .isEqualTo(IllegalArgumentException.class.getName());
+            });
+    }
+
     /**
      * A streaming model that is not a proxied bean (here: no AOP auto-configuration):
      * LangChain4j does not tell listeners of partial responses.
@@ -353,6 +381,31 @@ class LangChain4jIntegrationTests {
      * {@link ChatModelListener} bean.
      */
     @Configuration(proxyBeanMethods = false)
+    /**
+     * A streaming model that fails before it starts its stream: LangChain4j has announced
+     * the request to its listeners, and tells them nothing more.
+     */
+    static class FailingStreamingModel implements StreamingChatModel {
+
+        private final List<ChatModelListener> listeners;
+
+        FailingStreamingModel(ObjectProvider<ChatModelListener> listeners) {
+            this.listeners = listeners.orderedStream().toList();
+        }
+
+        @Override
+        public List<ChatModelListener> listeners() {
+            return this.listeners;
+        }
+
+        @Override
+        public void doChat(dev.langchain4j.model.chat.request.ChatRequest request,
+                StreamingChatResponseHandler handler) {
+            throw new IllegalArgumentException("invalid request");
+        }
+
+    }
+
     static class Models {
 
         @Bean
