@@ -95,7 +95,11 @@ public class InferenceObservationContext extends InstrumentedContext {
         return this.cancelled;
     }
 
-    void setCancelled(boolean cancelled) {
+    /**
+     * Set whether the caller cancelled the call before it ended.
+     * @param cancelled whether it was cancelled
+     */
+    public void setCancelled(boolean cancelled) {
         this.cancelled = cancelled;
     }
 

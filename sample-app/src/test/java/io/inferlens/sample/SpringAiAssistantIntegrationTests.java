@@ -190,6 +190,32 @@ class SpringAiAssistantIntegrationTests {
     }
 
     @Test
+    void streamCancelledByTheClientIsRecordedCancelledAndTheNextStreamIsWhole() throws Exception {
+        post("/assistant/ask", "{\"question\":\"Tell me about Nice\"}");
+        InferenceRecord blocking = awaitRecords(1).get(0);
+        this.records.records.clear();
+        HttpResponse<java.util.stream.Stream<String>> response = this.http
+            .send(HttpRequest.newBuilder(URI.create(url("/assistant/stream")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"question\":\"Tell me about Nice\"}"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            assertThat(lines.filter((line) -> line.startsWith("data:")).findFirst()).isPresent();
+        }
+        InferenceRecord cancelled = awaitRecords(1).get(0);
+        assertThat(cancelled.cancelled()).isTrue();
+        // cancelled before its usage came: unknown, not free
+        assertThat(cancelled.usage().hasTokens()).isFalse();
+        assertThat(cancelled.hasCost()).isFalse();
+        this.records.records.clear();
+        post("/assistant/stream", "{\"question\":\"Tell me about Nice\"}");
+        InferenceRecord whole = awaitRecords(1).get(0);
+        assertThat(whole.usage().inputTokens()).isEqualTo(blocking.usage().inputTokens());
+        assertThat(whole.usage().outputTokens()).isEqualTo(blocking.usage().outputTokens());
+        assertThat(whole.cost()).isEqualTo(blocking.cost());
+    }
+
+    @Test
     void toolCallIsAnExecuteToolSpanAndEachModelCallIsCountedOnce() throws Exception {
         String before = scrape();
         String answer = post("/assistant/ask", "{\"question\":\"What is the current_weather in Paris?\"}");

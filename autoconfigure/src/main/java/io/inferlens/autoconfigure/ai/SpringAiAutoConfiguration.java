@@ -15,6 +15,7 @@ import io.inferlens.spring.ai.SpringAiObservationFilter;
 import io.inferlens.spring.ai.SpringAiObservationHandler;
 import io.inferlens.spring.ai.SpringAiStreamAdvisor;
 import io.inferlens.spring.ai.SpringAiStreamInterceptor;
+import io.inferlens.spring.ai.SpringAiTokenCounters;
 import io.inferlens.spring.ai.SpringAiTracingObservationHandler;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,9 @@ import reactor.core.publisher.Flux;
 
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.model.StreamingChatModel;
+import org.springframework.ai.chat.observation.ChatModelMeterObservationHandler;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.embedding.observation.EmbeddingModelMeterObservationHandler;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
@@ -51,12 +54,15 @@ import org.springframework.core.annotation.Order;
  * <p>
  * Spring AI registers {@code gen_ai.client.token.usage} as a counter where the
  * OpenTelemetry conventions, and Inferlens, make it a histogram: one Prometheus name
- * cannot have two types, so Spring AI's counter is denied; the histogram's {@code _sum}
- * has the same totals.
+ * cannot have two types, so Spring AI's counter handlers are replaced by stand-ins that
+ * handle nothing ({@link SpringAiTokenCounters}) and the counter is denied; the
+ * histogram's {@code _sum} has the same totals.
  *
  * @author Inferlens
  */
-@AutoConfiguration(after = { InferenceAutoConfiguration.class, ErrorsAutoConfiguration.class })
+@AutoConfiguration(after = { InferenceAutoConfiguration.class, ErrorsAutoConfiguration.class }, beforeName = {
+        "org.springframework.ai.model.chat.observation.autoconfigure.ChatObservationAutoConfiguration",
+        "org.springframework.ai.model.embedding.observation.autoconfigure.EmbeddingObservationAutoConfiguration" })
 @ConditionalOnClass(ChatModelObservationContext.class)
 @ConditionalOnBean(InferenceRecordPublisher.class)
 @ConditionalOnBooleanProperty(name = "inferlens.spring-ai.enabled", matchIfMissing = true)
@@ -94,6 +100,25 @@ public final class SpringAiAutoConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static Advisor inferlensSpringAiStreamAdvisor() {
             return new DefaultPointcutAdvisor(new StreamPointcut(), new SpringAiStreamInterceptor());
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    @ConditionalOnBean(MeterRegistry.class)
+    static class TokenCounterConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ChatModelMeterObservationHandler inferlensChatTokenCounterStandIn(MeterRegistry registry) {
+            return new SpringAiTokenCounters.Chat(registry);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        EmbeddingModelMeterObservationHandler inferlensEmbeddingTokenCounterStandIn(MeterRegistry registry) {
+            return new SpringAiTokenCounters.Embedding(registry);
         }
 
     }

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.SignalType;
 
 /**
  * Watches the streams of Spring AI chat model beans that can be proxied (Spring AI's
@@ -64,7 +65,12 @@ public class SpringAiStreamInterceptor implements MethodInterceptor {
                 }
             };
             @SuppressWarnings("unchecked")
-            Flux<T> watched = ((Flux<T>) this.source).doOnNext(onChunk).doFinally((signal) -> streamed.end());
+            Flux<T> watched = ((Flux<T>) this.source).doOnNext(onChunk).doFinally((signal) -> {
+                if (signal == SignalType.CANCEL) {
+                    streamed.cancelled();
+                }
+                streamed.end();
+            });
             StreamedCall previous = streamed.subscribing();
             try {
                 watched.subscribe(actual);

@@ -98,11 +98,8 @@ final class StreamedCall {
         if (usage == null) {
             return;
         }
-        if (usage.inputTokens() <= 0 && usage.outputTokens() <= 0) {
-            // Spring AI gives the chunks before the last a usage of zeros
-            usage = new TokenUsage(TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, usage.responseModel(),
-                    usage.finishReasons());
-        }
+        // Spring AI gives the chunks before the last a usage of zeros
+        usage = SpringAiObservationFilter.withoutZeros(usage);
         this.usage = (usage.hasTokens()) ? usage.orElse(this.usage) : this.usage.orElse(usage);
     }
 
@@ -123,6 +120,16 @@ final class StreamedCall {
             this.ended = true;
         }
         drain();
+    }
+
+    /**
+     * Record that the watched subscriber cancelled the stream, before its end.
+     */
+    void cancelled() {
+        InferenceObservationContext call = this.call;
+        if (call != null) {
+            call.setCancelled(true);
+        }
     }
 
     /**

@@ -91,8 +91,10 @@ class SpringAiAutoConfigurationTests {
     void chatCallGetsRecordSpanAttributesAndHistogramsWithoutAnnotation() {
         this.contextRunner.run((context) -> {
             ObservationRegistry registry = context.getBean(ObservationRegistry.class);
-            // Spring AI's own token counter is registered by its chat observation
-            // auto-configuration; it is here by hand
+            // Spring AI's token counter handler gives way to a stand-in
+            assertThat(context.getBean(ChatModelMeterObservationHandler.class))
+                .isInstanceOf(io.inferlens.spring.ai.SpringAiTokenCounters.Chat.class);
+            // a counter handler registered otherwise (here by hand) is denied its meter
             registry.observationConfig()
                 .observationHandler(new ChatModelMeterObservationHandler(context.getBean(MeterRegistry.class)));
             call(registry, "m", response("m", 1000, 500, 200L));
