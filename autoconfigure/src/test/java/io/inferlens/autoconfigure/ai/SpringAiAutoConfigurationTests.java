@@ -47,6 +47,10 @@ import org.springframework.ai.embedding.EmbeddingResponse;
 import org.springframework.ai.embedding.observation.DefaultEmbeddingModelObservationConvention;
 import org.springframework.ai.embedding.observation.EmbeddingModelObservationContext;
 import org.springframework.ai.embedding.observation.EmbeddingModelObservationDocumentation;
+import org.springframework.ai.tool.definition.ToolDefinition;
+import org.springframework.ai.tool.observation.DefaultToolCallingObservationConvention;
+import org.springframework.ai.tool.observation.ToolCallingObservationContext;
+import org.springframework.ai.tool.observation.ToolCallingObservationDocumentation;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -234,6 +238,34 @@ class SpringAiAutoConfigurationTests {
     }
 
     @Test
+    void toolExecutionsAreTimedByToolAndErrorTypeAndTheirSpansNamedAsTheConventionsSay() {
+        this.contextRunner.run((context) -> {
+            ObservationRegistry registry = context.getBean(ObservationRegistry.class);
+            tool(registry, "current_weather", null);
+            assertThatIllegalStateException()
+                .isThrownBy(() -> tool(registry, "current_weather", new IllegalStateException("no weather")));
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            assertThat(meters.get("inferlens.tool.duration")
+                .tags("gen_ai.tool.name", "current_weather", "error.type", "")
+                .timer()
+                .count()).isOne();
+            assertThat(meters.get("inferlens.tool.duration")
+                .tags("gen_ai.tool.name", "current_weather", "error.type", IllegalStateException.class.getName())
+                .timer()
+                .count()).isOne();
+            List<SpanData> spans = context.getBean(InMemorySpanExporter.class).getFinishedSpanItems();
+            assertThat(spans).hasSize(2).allSatisfy((span) -> {
+                assertThat(span.getName()).isEqualTo("execute_tool current_weather");
+                assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name")))
+                    .isEqualTo("current_weather");
+                assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.call.id"))).isEqualTo("call_1");
+            });
+            assertThat(spans.get(1).getAttributes().get(AttributeKey.stringKey("error.type")))
+                .isEqualTo(IllegalStateException.class.getName());
+        });
+    }
+
+    @Test
     void failingRecordListenerNeverBreaksTheCall() {
         this.contextRunner.withBean("failingListener", InferenceRecordListener.class, () -> (record) -> {
             throw new IllegalStateException("listener failed");
@@ -310,6 +342,26 @@ class SpringAiAutoConfigurationTests {
                 }
                 context.setResponse(response);
                 return response;
+            });
+    }
+
+    /**
+     * A tool execution observed as Spring AI's {@code DefaultToolCallingManager} observes
+     * it.
+     */
+    static void tool(ObservationRegistry registry, String name, RuntimeException failure) {
+        ToolCallingObservationContext context = ToolCallingObservationContext.builder()
+            .toolDefinition(ToolDefinition.builder().name(name).description("d").inputSchema("{}").build())
+            .toolCallId("call_1")
+            .toolCallArguments("{}")
+            .build();
+        ToolCallingObservationDocumentation.TOOL_CALL
+            .observation(null, new DefaultToolCallingObservationConvention(), () -> context, registry)
+            .observe(() -> {
+                if (failure != null) {
+                    throw failure;
+                }
+                context.setToolCallResult("sunny");
             });
     }
 
