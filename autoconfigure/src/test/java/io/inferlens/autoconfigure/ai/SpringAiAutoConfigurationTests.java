@@ -266,6 +266,26 @@ class SpringAiAutoConfigurationTests {
     }
 
     @Test
+    void streamCancelledBeforeItsUsageIsRecordedCancelledWithUnknownTokensAndNoCost() {
+        this.contextRunner.withBean(StreamingModel.class).run((context) -> {
+            StreamingModel model = context.getBean(StreamingModel.class);
+            List<ChatResponse> chunks = model.stream(new Prompt("hi", ChatOptions.builder().model("m").build()))
+                .take(1)
+                .collectList()
+                .block(Duration.ofSeconds(10));
+            assertThat(chunks).hasSize(1);
+            Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> !context.getBean(Records.class).records.isEmpty());
+            InferenceRecord record = context.getBean(Records.class).records.get(0);
+            assertThat(record.cancelled()).isTrue();
+            assertThat(record.timeToFirstChunk()).isNotNull();
+            assertThat(record.usage().hasTokens()).isFalse();
+            assertThat(record.hasCost()).isFalse();
+        });
+    }
+
+    @Test
     void failingRecordListenerNeverBreaksTheCall() {
         this.contextRunner.withBean("failingListener", InferenceRecordListener.class, () -> (record) -> {
             throw new IllegalStateException("listener failed");
