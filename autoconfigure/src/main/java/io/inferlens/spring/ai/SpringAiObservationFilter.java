@@ -143,7 +143,7 @@ public class SpringAiObservationFilter implements ObservationFilter {
         Object response = context.getResponse();
         if (response instanceof ChatResponse chat) {
             TokenUsage usage = USAGE.extract(chat);
-            return (usage != null) ? withoutZeros(usage) : TokenUsage.NONE;
+            return (usage != null) ? SpringAiTokenUsageExtractor.withoutZeros(usage) : TokenUsage.NONE;
         }
         if (response instanceof EmbeddingResponse embedding) {
             EmbeddingResponseMetadata metadata = embedding.getMetadata();
@@ -159,18 +159,6 @@ public class SpringAiObservationFilter implements ObservationFilter {
 
         private boolean done;
 
-    }
-
-    /**
-     * Spring AI reports zeros where a response had no usage (a stream cancelled before
-     * its last chunk, a chunk before the last): unknown, not free.
-     */
-    static TokenUsage withoutZeros(TokenUsage usage) {
-        if (usage.inputTokens() <= 0 && usage.outputTokens() <= 0) {
-            return new TokenUsage(TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, usage.responseModel(),
-                    usage.finishReasons());
-        }
-        return usage;
     }
 
     private static void tagTool(ToolCallingObservationContext tool) {

@@ -55,4 +55,16 @@ public class SpringAiTokenUsageExtractor implements TokenUsageExtractor {
         return reasons;
     }
 
+    /**
+     * Spring AI reports zeros where a response had no usage (a stream cancelled before
+     * its last chunk, a chunk before the last): unknown, not free.
+     */
+    static TokenUsage withoutZeros(TokenUsage usage) {
+        if (usage.inputTokens() <= 0 && usage.outputTokens() <= 0) {
+            return new TokenUsage(TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, usage.responseModel(),
+                    usage.finishReasons());
+        }
+        return usage;
+    }
+
 }

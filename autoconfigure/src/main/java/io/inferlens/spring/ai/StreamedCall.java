@@ -99,7 +99,7 @@ final class StreamedCall {
             return;
         }
         // Spring AI gives the chunks before the last a usage of zeros
-        usage = SpringAiObservationFilter.withoutZeros(usage);
+        usage = SpringAiTokenUsageExtractor.withoutZeros(usage);
         this.usage = (usage.hasTokens()) ? usage.orElse(this.usage) : this.usage.orElse(usage);
     }
 
