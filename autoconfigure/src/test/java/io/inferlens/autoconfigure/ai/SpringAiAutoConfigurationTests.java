@@ -190,6 +190,36 @@ class SpringAiAutoConfigurationTests {
     }
 
     @Test
+    void annotatedMethodReturningSpringAisStreamIsOneModelCallCountedOnce() {
+        this.contextRunner.withBean(StreamingModel.class).withBean(AnnotatedStreamingClient.class).run((context) -> {
+            List<ChatResponse> chunks = context.getBean(AnnotatedStreamingClient.class)
+                .stream()
+                .collectList()
+                .block(Duration.ofSeconds(10));
+            assertThat(chunks).hasSize(3);
+            Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> context.getBean(InMemorySpanExporter.class)
+                    .getFinishedSpanItems()
+                    .stream()
+                    .anyMatch((span) -> span.getName().equals("AnnotatedStreamingClient.stream")));
+            assertThat(context.getBean(Records.class).records).singleElement().satisfies((record) -> {
+                assertThat(record.source()).isEqualTo(InferenceRecord.Source.SPRING_AI);
+                assertThat(record.timeToFirstChunk()).isNotNull();
+            });
+            SpanData enclosing = context.getBean(InMemorySpanExporter.class)
+                .getFinishedSpanItems()
+                .stream()
+                .filter((span) -> span.getName().equals("AnnotatedStreamingClient.stream"))
+                .findFirst()
+                .orElseThrow();
+            assertThat(onlyModelSpan(context).getParentSpanId()).isEqualTo(enclosing.getSpanId());
+            assertThat(enclosing.getAttributes().get(AttributeKey.longKey("inferlens.inference.model_calls")))
+                .isEqualTo(1);
+        });
+    }
+
+    @Test
     void embeddingCallInsideAnAnnotatedChatMethodDoesNotMakeItDelegated() {
         this.contextRunner.withBean(EmbeddingThenChat.class).run((context) -> {
             context.getBean(EmbeddingThenChat.class).ask();
@@ -416,6 +446,21 @@ class SpringAiAutoConfigurationTests {
         @TracedInference(model = "m")
         public ChatResponse ask() {
             return call(this.registry, "m", response("m", 10, 5, null));
+        }
+
+    }
+
+    static class AnnotatedStreamingClient {
+
+        private final StreamingModel model;
+
+        AnnotatedStreamingClient(StreamingModel model) {
+            this.model = model;
+        }
+
+        @TracedInference(model = "m")
+        public Flux<ChatResponse> stream() {
+            return this.model.stream(new Prompt("hi", ChatOptions.builder().model("m").build()));
         }
 
     }
