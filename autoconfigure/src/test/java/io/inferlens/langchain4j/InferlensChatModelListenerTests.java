@@ -21,7 +21,6 @@ import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
@@ -113,7 +112,7 @@ class InferlensChatModelListenerTests {
 
     @Test
     void streamingChatModelCallIsMarkedStreamedButHasNoTimeToFirstChunk() throws Exception {
-        ChatResponse response = stream(streamingChatModel(this.listener)).get(10, TimeUnit.SECONDS);
+        ChatResponse response = OpenAiStandIn.stream(streamingChatModel(this.listener)).get(10, TimeUnit.SECONDS);
         assertThat(response.aiMessage().text()).isEqualTo("Hello there");
         assertThat(this.stopped).singleElement().satisfies((context) -> {
             assertThat(context.getProvider()).isEqualTo("openai");
@@ -138,7 +137,7 @@ class InferlensChatModelListenerTests {
     @Test
     void failedStreamingCallRecordsTheErrorThatStillReachesTheHandler() {
         this.backend.failWith(500);
-        CompletableFuture<ChatResponse> response = stream(streamingChatModel(this.listener));
+        CompletableFuture<ChatResponse> response = OpenAiStandIn.stream(streamingChatModel(this.listener));
         assertThatThrownBy(() -> response.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
             .satisfies((thrown) -> assertThat(this.stopped).singleElement().satisfies((context) -> {
                 assertThat(context.getError()).isSameAs(thrown.getCause());
@@ -287,28 +286,6 @@ class InferlensChatModelListenerTests {
             .modelName("sim-large")
             .listeners(List.of(listeners))
             .build();
-    }
-
-    private static CompletableFuture<ChatResponse> stream(StreamingChatModel model) {
-        CompletableFuture<ChatResponse> response = new CompletableFuture<>();
-        model.chat("Hello", new StreamingChatResponseHandler() {
-
-            @Override
-            public void onPartialResponse(String partialResponse) {
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse completeResponse) {
-                response.complete(completeResponse);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                response.completeExceptionally(error);
-            }
-
-        });
-        return response;
     }
 
     private static ChatResponse response(@Nullable FinishReason finishReason,

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +16,9 @@ import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 
 /**
  * A stand-in for an OpenAI-compatible backend: a JDK {@link HttpServer} on
@@ -154,6 +158,33 @@ public final class OpenAiStandIn implements AutoCloseable {
                 out.flush();
             }
         }
+    }
+
+    /**
+     * Stream "Hello" from a model.
+     * @param model the model
+     * @return the complete response, or its error
+     */
+    public static CompletableFuture<ChatResponse> stream(StreamingChatModel model) {
+        CompletableFuture<ChatResponse> response = new CompletableFuture<>();
+        model.chat("Hello", new StreamingChatResponseHandler() {
+
+            @Override
+            public void onPartialResponse(String partialResponse) {
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse completeResponse) {
+                response.complete(completeResponse);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                response.completeExceptionally(error);
+            }
+
+        });
+        return response;
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -10,6 +10,7 @@ import io.inferlens.inference.InferenceMeterObservationHandler;
 import io.inferlens.inference.InferenceObservationContext;
 import io.inferlens.inference.InferenceRecord;
 import io.inferlens.inference.InferenceRecordPublisher;
+import io.inferlens.metrics.MeterCache;
 import io.inferlens.observation.ErrorTypes;
 import io.inferlens.observation.FailureLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,7 +67,7 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
 
     private final @Nullable InferenceMeterObservationHandler meters;
 
-    private final @Nullable MeterRegistry registry;
+    private final @Nullable MeterCache<ToolKey, Timer> toolTimers;
 
     private final Supplier<@Nullable ErrorTracker> errors;
 
@@ -92,7 +93,12 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
         this.publisher = publisher;
         this.completion = completion;
         this.meters = meters;
-        this.registry = registry;
+        this.toolTimers = (registry != null) ? new MeterCache<>((key) -> Timer.builder(TOOL_DURATION)
+            .description("Duration of the executions of a tool called by a model")
+            .tag(TOOL_NAME, key.tool())
+            .tag(ErrorTypes.KEY, key.errorType())
+            .serviceLevelObjectives(DURATION_SLOS)
+            .register(registry)) : null;
         this.errors = errors;
     }
 
@@ -166,16 +172,12 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
 
     private void recordTool(ToolCallingObservationContext tool) {
         ToolStart start = tool.get(ToolStart.class);
-        if (start == null || this.registry == null) {
+        MeterCache<ToolKey, Timer> timers = this.toolTimers;
+        if (start == null || timers == null) {
             return;
         }
         String errorType = ErrorTypes.ofNullable(tool.getError());
-        Timer.builder(TOOL_DURATION)
-            .description("Duration of the executions of a tool called by a model")
-            .tag(TOOL_NAME, tool.getToolDefinition().name())
-            .tag(ErrorTypes.KEY, (errorType != null) ? errorType : "")
-            .serviceLevelObjectives(DURATION_SLOS)
-            .register(this.registry)
+        timers.get(new ToolKey(tool.getToolDefinition().name(), (errorType != null) ? errorType : ""))
             .record(System.nanoTime() - start.nanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -212,6 +214,9 @@ public class SpringAiObservationHandler implements ObservationHandler<Observatio
     }
 
     private record ToolStart(long nanos) {
+    }
+
+    private record ToolKey(String tool, String errorType) {
     }
 
 }

@@ -198,7 +198,7 @@ class LangChain4jIntegrationTests {
         this.contextRunner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class)).run((context) -> {
             StreamingChatModel model = context.getBean(StreamingChatModel.class);
             assertThat(AopUtils.isAopProxy(model)).isTrue();
-            ChatResponse response = stream(model).get(10, TimeUnit.SECONDS);
+            ChatResponse response = OpenAiStandIn.stream(model).get(10, TimeUnit.SECONDS);
             assertThat(response.aiMessage().text()).isEqualTo("Hello there");
             SpanData span = onlySpan(context);
             assertThat(span.getAttributes().get(STREAM)).isTrue();
@@ -248,7 +248,8 @@ class LangChain4jIntegrationTests {
     @Test
     void streamedCallIsOneSpanAndRecordMarkedStreamedWithoutTimeToFirstChunk() {
         this.contextRunner.run((context) -> {
-            ChatResponse response = stream(context.getBean(StreamingChatModel.class)).get(10, TimeUnit.SECONDS);
+            ChatResponse response = OpenAiStandIn.stream(context.getBean(StreamingChatModel.class))
+                .get(10, TimeUnit.SECONDS);
             assertThat(response.aiMessage().text()).isEqualTo("Hello there");
             SpanData span = onlySpan(context);
             assertThat(span.getName()).isEqualTo("chat sim-large");
@@ -292,7 +293,7 @@ class LangChain4jIntegrationTests {
     void failedStreamedCallHasTheErrorTypeOnItsSpanAndTheErrorStillReachesTheHandler() {
         this.backend.failWith(500);
         this.contextRunner.run((context) -> {
-            CompletableFuture<ChatResponse> response = stream(context.getBean(StreamingChatModel.class));
+            CompletableFuture<ChatResponse> response = OpenAiStandIn.stream(context.getBean(StreamingChatModel.class));
             assertThatThrownBy(() -> response.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .satisfies((thrown) -> assertThat(onlySpan(context).getAttributes().get(ERROR_TYPE))
                     .isEqualTo(thrown.getCause().getClass().getName()));
@@ -330,8 +331,10 @@ class LangChain4jIntegrationTests {
     void brokenRecorderNeverBreaksTheCallNorReachesLangChain4j(CapturedOutput output) {
         this.contextRunner.withUserConfiguration(BrokenRecorder.class).run((context) -> {
             assertThat(context.getBean(ChatModel.class).chat("Hello")).isEqualTo("Hello there");
-            assertThat(stream(context.getBean(StreamingChatModel.class)).get(10, TimeUnit.SECONDS).aiMessage().text())
-                .isEqualTo("Hello there");
+            assertThat(OpenAiStandIn.stream(context.getBean(StreamingChatModel.class))
+                .get(10, TimeUnit.SECONDS)
+                .aiMessage()
+                .text()).isEqualTo("Hello there");
             assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems()).isEmpty();
             assertThat(output).contains("Failed to start the observation of a LangChain4j chat model call")
                 .doesNotContain("An exception occurred during the invocation of the chat model listener");
@@ -352,28 +355,6 @@ class LangChain4jIntegrationTests {
             .tag("gen_ai.request.model", "sim-large")
             .tag("gen_ai.response.model", "sim-large-2026-01")
             .summary();
-    }
-
-    private static CompletableFuture<ChatResponse> stream(StreamingChatModel model) {
-        CompletableFuture<ChatResponse> response = new CompletableFuture<>();
-        model.chat("Hello", new StreamingChatResponseHandler() {
-
-            @Override
-            public void onPartialResponse(String partialResponse) {
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse completeResponse) {
-                response.complete(completeResponse);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                response.completeExceptionally(error);
-            }
-
-        });
-        return response;
     }
 
     /**
