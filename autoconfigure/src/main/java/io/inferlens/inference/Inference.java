@@ -78,8 +78,9 @@ public final class Inference implements AutoCloseable {
     }
 
     /**
-     * Record one chunk of a streamed response: the first one sets the time to first
-     * chunk, and what the chunks report of usage is merged, later chunks winning.
+     * Record one chunk of a streamed response when it arrives: the first one sets the
+     * time to first chunk, each later one a time per output chunk, and what the chunks
+     * report of usage is merged, later chunks winning.
      * @param chunk the chunk
      * @return this call
      */
@@ -89,7 +90,7 @@ public final class Inference implements AutoCloseable {
         }
         else {
             this.context.setStreaming(true);
-            this.context.firstChunk();
+            this.context.chunk();
         }
         return this;
     }

@@ -30,7 +30,10 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code gen_ai.client.token.usage} (tokens): the same but {@code error.type}, and
  * {@code gen_ai.token.type} ({@code input} or {@code output});
  * <li>{@code gen_ai.client.operation.time_to_first_chunk} (seconds), for streamed
- * responses only: the same as the token usage but {@code gen_ai.token.type}.
+ * responses only: the same as the token usage but {@code gen_ai.token.type};
+ * <li>{@code gen_ai.client.operation.time_per_output_chunk} (seconds), for streamed
+ * responses only, once for each chunk after the first: the time since the chunk before,
+ * with the tags of the time to first chunk.
  * </ul>
  * Every series of a meter has the same tag keys, as Prometheus requires: a documented key
  * that does not apply (no error, an unknown model) has an empty value, which Prometheus
@@ -57,6 +60,11 @@ public class InferenceMeterObservationHandler implements MeterObservationHandler
     public static final String TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 
     /**
+     * Name of the time per output chunk histogram.
+     */
+    public static final String TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk";
+
+    /**
      * Key of the kind of tokens counted by the token usage histogram.
      */
     public static final String TOKEN_TYPE = "gen_ai.token.type";
@@ -72,6 +80,14 @@ public class InferenceMeterObservationHandler implements MeterObservationHandler
     private static final Set<String> ERROR_TYPE = Set.of(ErrorTypes.KEY);
 
     private static final Duration[] DURATION_SLOS = durations(DURATION_BUCKETS);
+
+    /**
+     * Bucket boundaries of the time per output chunk, in seconds, the conventions' ones
+     * for the time per output token.
+     */
+    static final double[] CHUNK_BUCKETS = { 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5 };
+
+    private static final Duration[] CHUNK_SLOS = durations(CHUNK_BUCKETS);
 
     private final MeterRegistry registry;
 
@@ -122,6 +138,10 @@ public class InferenceMeterObservationHandler implements MeterObservationHandler
             if (timeToFirstChunk >= 0) {
                 meters.timeToFirstChunk().record(timeToFirstChunk, TimeUnit.NANOSECONDS);
             }
+            if (context.getChunks() > 1) {
+                Timer timePerChunk = meters.timePerOutputChunk();
+                context.forEachChunkInterval((micros) -> timePerChunk.record(micros, TimeUnit.MICROSECONDS));
+            }
         }
     }
 
@@ -156,6 +176,8 @@ public class InferenceMeterObservationHandler implements MeterObservationHandler
         private volatile @Nullable DistributionSummary outputTokens;
 
         private volatile @Nullable Timer timeToFirstChunk;
+
+        private volatile @Nullable Timer timePerOutputChunk;
 
         Meters(KeyValues keyValues, MeterRegistry registry) {
             this.registry = registry;
@@ -203,6 +225,19 @@ public class InferenceMeterObservationHandler implements MeterObservationHandler
                     .serviceLevelObjectives(DURATION_SLOS)
                     .register(this.registry);
                 this.timeToFirstChunk = timer;
+            }
+            return timer;
+        }
+
+        Timer timePerOutputChunk() {
+            Timer timer = this.timePerOutputChunk;
+            if (timer == null) {
+                timer = Timer.builder(TIME_PER_OUTPUT_CHUNK)
+                    .description("Time between consecutive chunks of a streamed response, after the first")
+                    .tags(this.tags)
+                    .serviceLevelObjectives(CHUNK_SLOS)
+                    .register(this.registry);
+                this.timePerOutputChunk = timer;
             }
             return timer;
         }

@@ -1,7 +1,9 @@
 package io.inferlens.inference;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 import io.inferlens.observation.ErrorTypes;
 import io.inferlens.observation.InstrumentedContext;
@@ -28,6 +30,11 @@ public class InferenceObservationContext extends InstrumentedContext {
 
     private final String provider;
 
+    /**
+     * Largest number of times between chunks kept for one streamed response.
+     */
+    public static final int MAX_CHUNK_INTERVALS = 65_536;
+
     private volatile @Nullable String requestModel;
 
     private volatile @Nullable String conversationId;
@@ -39,6 +46,15 @@ public class InferenceObservationContext extends InstrumentedContext {
     private final long createdNanos = System.nanoTime();
 
     private volatile long firstChunkNanos;
+
+    private volatile long lastChunkNanos;
+
+    private volatile int chunks;
+
+    /** Microseconds between consecutive chunks, {@link #chunkIntervals} of them. */
+    private int @Nullable [] chunkIntervalMicros;
+
+    private volatile int chunkIntervals;
 
     private volatile @Nullable String inputContent;
 
@@ -257,12 +273,61 @@ public class InferenceObservationContext extends InstrumentedContext {
     }
 
     /**
-     * Record that the first chunk of a streamed response arrived now; later calls are
-     * ignored.
+     * Record that a chunk of a streamed response arrived now: the first one sets the time
+     * to first chunk, each later one adds the time since the one before to the times per
+     * output chunk. The chunks of one stream arrive one at a time (as Reactive Streams
+     * signals do); up to {@value #MAX_CHUNK_INTERVALS} intervals are kept, four bytes
+     * each.
      */
-    public void firstChunk() {
-        if (this.firstChunkNanos == 0) {
-            this.firstChunkNanos = Math.max(System.nanoTime(), this.createdNanos + 1);
+    public void chunk() {
+        long now = System.nanoTime();
+        long last = this.lastChunkNanos;
+        if (last == 0) {
+            now = Math.max(now, this.createdNanos + 1);
+            this.firstChunkNanos = now;
+        }
+        else {
+            addChunkInterval(now - last);
+        }
+        this.lastChunkNanos = now;
+        this.chunks++;
+    }
+
+    private void addChunkInterval(long nanos) {
+        int count = this.chunkIntervals;
+        if (count >= MAX_CHUNK_INTERVALS) {
+            return;
+        }
+        int[] intervals = this.chunkIntervalMicros;
+        if (intervals == null) {
+            intervals = new int[16];
+        }
+        else if (count == intervals.length) {
+            intervals = Arrays.copyOf(intervals, Math.min(count * 2, MAX_CHUNK_INTERVALS));
+        }
+        intervals[count] = (int) Math.min(Math.max(nanos, 0) / 1000, Integer.MAX_VALUE);
+        this.chunkIntervalMicros = intervals;
+        this.chunkIntervals = count + 1;
+    }
+
+    /**
+     * Number of chunks of a streamed response received so far.
+     * @return the number of chunks
+     */
+    public int getChunks() {
+        return this.chunks;
+    }
+
+    /**
+     * Pass the times between consecutive chunks of a streamed response, in microseconds,
+     * in order, to the given consumer.
+     * @param consumer the consumer of each time
+     */
+    public void forEachChunkInterval(IntConsumer consumer) {
+        int count = this.chunkIntervals;
+        int[] intervals = this.chunkIntervalMicros;
+        for (int i = 0; i < count && intervals != null; i++) {
+            consumer.accept(intervals[i]);
         }
     }
 

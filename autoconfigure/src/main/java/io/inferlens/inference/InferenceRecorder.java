@@ -247,7 +247,7 @@ public class InferenceRecorder {
         @Override
         public void onElement(InferenceObservationContext context, Object element) {
             context.setStreaming(true);
-            context.firstChunk();
+            context.chunk();
             usage(context, element);
         }
 

@@ -34,8 +34,6 @@ public final class StreamingCall {
 
     private volatile @Nullable Inference inference;
 
-    private volatile boolean first = true;
-
     private StreamingCall() {
     }
 
@@ -73,8 +71,7 @@ public final class StreamingCall {
 
     private void partial() {
         Inference inference = this.inference;
-        if (this.first && inference != null) {
-            this.first = false;
+        if (inference != null) {
             inference.chunk(null);
         }
     }

@@ -1,6 +1,7 @@
 package io.inferlens.inference;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.inferlens.annotation.TracedInference;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -227,6 +229,29 @@ class InferenceRecorderTests {
         assertThat(((Flux<?>) returned).take(1).collectList().block()).hasSize(1);
         assertThat(this.registry).hasSingleObservationThat().hasBeenStopped().doesNotHaveError();
         assertThat(this.meters.get("gen_ai.client.operation.time_to_first_chunk").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void everyChunkAfterTheFirstIsTimedFromTheChunkBefore() throws Throwable {
+        Object returned = this.recorder.observe(method("flux"), new Object[0],
+                () -> Flux.just(Map.of("choices", List.of(Map.of("index", 0))), Map.of("choices", List.of()), RESPONSE)
+                    .delayElements(Duration.ofMillis(30)));
+        assertThat(((Flux<?>) returned).collectList().block()).hasSize(3);
+        Timer timePerChunk = this.meters.get("gen_ai.client.operation.time_per_output_chunk").timer();
+        assertThat(timePerChunk.count()).isEqualTo(2);
+        assertThat(timePerChunk.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(25);
+        assertThat(timePerChunk.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(50);
+        assertThat(this.meters.get("gen_ai.client.operation.time_to_first_chunk").timer().count()).isOne();
+        assertThat(this.registry).hasSingleObservationThat()
+            .hasContextualNameEqualTo("chat gpt-4o")
+            .satisfies((context) -> assertThat(((InferenceObservationContext) context).getChunks()).isEqualTo(3));
+    }
+
+    @Test
+    void blockingCallHasNoTimePerChunk() throws Exception {
+        this.recorder.observe("chat", null, "gpt-4o", () -> RESPONSE);
+        assertThat(this.meters.find("gen_ai.client.operation.time_per_output_chunk").meters()).isEmpty();
+        assertThat(this.meters.find("gen_ai.client.operation.time_to_first_chunk").meters()).isEmpty();
     }
 
     @Test

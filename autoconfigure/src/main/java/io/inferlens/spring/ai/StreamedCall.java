@@ -80,7 +80,7 @@ final class StreamedCall {
     void onChunk(Object chunk) {
         InferenceObservationContext call = this.call;
         if (call != null) {
-            call.firstChunk();
+            call.chunk();
         }
         if (chunk instanceof ChatResponse response) {
             onUsage(response);

@@ -3,6 +3,7 @@ package io.inferlens.autoconfigure.ai;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.inferlens.annotation.TracedInference;
 import io.inferlens.autoconfigure.errors.ErrorsAutoConfiguration;
@@ -16,6 +17,7 @@ import io.inferlens.spring.ai.SpringAiObservationHandler;
 import io.inferlens.testsupport.SpanCollection;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -264,6 +266,12 @@ class SpringAiAutoConfigurationTests {
                 .get("gen_ai.client.operation.time_to_first_chunk")
                 .timer()
                 .count()).isOne();
+            // three chunks 40 ms apart: two times per output chunk
+            Timer timePerChunk = context.getBean(MeterRegistry.class)
+                .get("gen_ai.client.operation.time_per_output_chunk")
+                .timer();
+            assertThat(timePerChunk.count()).isEqualTo(2);
+            assertThat(timePerChunk.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(70);
         });
     }
 
