@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  * {@code traceparent} and {@code tracestate} are hidden from the delegate, which may
  * still extract B3 and baggage);</li>
  * <li>all {@code tracestate} fields are combined in order, and parsed with the Level 2
- * grammar by {@link W3CTraceState} (empty members skipped, up to
- * {@value W3CTraceState#MAX_MEMBERS} members, {@code tenant@vendor} and 256-character
- * keys kept).</li>
+ * grammar by {@link W3CTraceState} (empty members skipped, of a duplicated key the first
+ * member kept, up to {@value W3CTraceState#MAX_MEMBERS} members, {@code tenant@vendor}
+ * and 256-character keys kept).</li>
  * </ul>
  * The {@code traceparent} itself is still parsed by OpenTelemetry, which follows the
  * versioning rules (version {@code ff}, all-zero ids, upper-case hex, extra fields with

@@ -50,19 +50,25 @@ public final class W3CTraceState implements TraceState {
     /**
      * Parse the values of the {@code tracestate} header fields of a request, combined in
      * order as RFC 9110 combines repeated fields. Empty and whitespace-only members are
-     * skipped; of members with the same key, the first is kept (vendors may discard
-     * duplicates). The whole trace state is discarded, as the W3C test suite expects,
-     * when a member is not {@code key=value} by the Level 2 grammar or when there are
-     * more than {@value #MAX_MEMBERS} members.
+     * skipped. Of members with the same key, in one field or across several, only the
+     * first (left-most, the most recently updated) is kept, as the specification allows;
+     * the other members are all kept. The whole trace state is discarded, as the W3C test
+     * suite expects, when a member is not {@code key=value} by the Level 2 grammar or
+     * when there are more than {@value #MAX_MEMBERS} members, duplicated ones included:
+     * the limit is on the list as received.
      * @param headerValues the header values, in order
      * @return the trace state, empty when there is none or it is invalid
      */
     public static TraceState parse(Iterator<String> headerValues) {
         List<String> entries = new ArrayList<>();
+        int members = 0;
         while (headerValues.hasNext()) {
             String header = headerValues.next();
-            if (header != null && !parseHeader(header, entries)) {
-                return EMPTY;
+            if (header != null) {
+                members = parseHeader(header, entries, members);
+                if (members == -1) {
+                    return EMPTY;
+                }
             }
         }
         return entries.isEmpty() ? EMPTY : new W3CTraceState(Collections.unmodifiableList(entries));
@@ -78,7 +84,12 @@ public final class W3CTraceState implements TraceState {
         return parse(List.of(header).iterator());
     }
 
-    private static boolean parseHeader(String header, List<String> entries) {
+    /**
+     * Add the members of one header value to the entries.
+     * @return the number of non-empty members received so far, duplicated ones included,
+     * or {@code -1} when the trace state is invalid
+     */
+    private static int parseHeader(String header, List<String> entries, int members) {
         int length = header.length();
         int start = 0;
         while (start <= length) {
@@ -94,32 +105,31 @@ public final class W3CTraceState implements TraceState {
             while (memberEnd > memberStart && isOws(header.charAt(memberEnd - 1))) {
                 memberEnd--;
             }
-            if (memberStart < memberEnd && !addMember(header, memberStart, memberEnd, entries)) {
-                return false;
+            if (memberStart < memberEnd) {
+                if (members == MAX_MEMBERS || !addMember(header, memberStart, memberEnd, entries)) {
+                    return -1;
+                }
+                members++;
             }
             start = end + 1;
         }
-        return true;
+        return members;
     }
 
     private static boolean addMember(String header, int start, int end, List<String> entries) {
-        if (entries.size() == MAX_MEMBERS * 2) {
-            return false;
-        }
         int equals = header.indexOf('=', start);
         if (equals == -1 || equals >= end || !isValidKey(header, start, equals)
                 || !isValidValue(header, equals + 1, end)) {
             return false;
         }
         String key = header.substring(start, equals);
-        if (indexOfKey(entries, key) != -1) {
-            // "Only one entry per key is allowed": the W3C test suite expects a
-            // tracestate
-            // with a duplicated key, in one header or across several, to be discarded.
-            return false;
+        // A sender must not duplicate a key, but a receiver may discard duplicates
+        // rather than the whole list (the W3C test suite accepts either since 2022).
+        // Mutations move a key to the front, so the left-most entry is the latest.
+        if (indexOfKey(entries, key) == -1) {
+            entries.add(key);
+            entries.add(header.substring(equals + 1, end));
         }
-        entries.add(key);
-        entries.add(header.substring(equals + 1, end));
         return true;
     }
 

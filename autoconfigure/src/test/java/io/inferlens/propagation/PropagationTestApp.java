@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.tracing.Tracer;
@@ -105,16 +106,23 @@ final class PropagationTestApp implements AutoCloseable {
         }
         int status = Integer.parseInt(response.substring(9, 12));
         if (status != 200) {
-            return new Exchange(status, null, null, response);
+            return new Exchange(status, () -> null, null, response);
         }
         Map<String, List<String>> outgoingHeaders = this.outgoing.poll(10, TimeUnit.SECONDS);
-        SpanData server = await().atMost(Duration.ofSeconds(10))
+        return new Exchange(status, this::serverSpan, outgoingHeaders, response);
+    }
+
+    /**
+     * The server span of the last request, once it has ended. Looked up only when a test
+     * asks for it: a request whose {@code traceparent} is not sampled records no span.
+     */
+    private SpanData serverSpan() {
+        return await().atMost(Duration.ofSeconds(10))
             .until(() -> this.spans.getFinishedSpanItems()
                 .stream()
                 .filter((span) -> span.getKind() == SpanKind.SERVER)
                 .findFirst()
                 .orElse(null), (span) -> span != null);
-        return new Exchange(status, server, outgoingHeaders, response);
     }
 
     private static String readAll(InputStream in) throws IOException {
@@ -129,7 +137,11 @@ final class PropagationTestApp implements AutoCloseable {
         this.downstream.stop(0);
     }
 
-    record Exchange(int status, SpanData server, Map<String, List<String>> outgoing, String response) {
+    record Exchange(int status, Supplier<SpanData> serverSpan, Map<String, List<String>> outgoing, String response) {
+
+        SpanData server() {
+            return this.serverSpan.get();
+        }
 
         List<String> outgoing(String name) {
             return this.outgoing.entrySet()

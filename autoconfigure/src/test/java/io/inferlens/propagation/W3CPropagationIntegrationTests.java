@@ -10,10 +10,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * W3C Trace Context Level 2 on a real embedded Tomcat with Boot's tracing
@@ -128,14 +130,33 @@ class W3CPropagationIntegrationTests {
     }
 
     @Test
-    void duplicatedKeysDropTheTracestateButContinueTheTrace() throws Exception {
+    void ofDuplicatedKeysTheFirstIsKeptWithTheRestOfTheTracestate() throws Exception {
         Exchange exchange = app.send(header("traceparent", TRACEPARENT), header("tracestate", "foo=1,bar=2,foo=4"));
         assertContinued(exchange);
-        assertThat(exchange.outgoing("tracestate")).isEmpty();
+        assertThat(exchange.outgoing("tracestate")).containsExactly("foo=1,bar=2");
         Exchange acrossHeaders = app.send(header("traceparent", TRACEPARENT), header("tracestate", "foo=1,bar=2"),
-                header("tracestate", "foo=3"));
+                header("tracestate", "foo=3,baz=4"));
         assertContinued(acrossHeaders);
-        assertThat(acrossHeaders.outgoing("tracestate")).isEmpty();
+        assertThat(acrossHeaders.outgoing("tracestate")).containsExactly("foo=1,bar=2,baz=4");
+    }
+
+    /**
+     * The requests of the W3C suite's {@code test_tracestate_duplicated_keys}, sent as
+     * the suite sends them: a {@code traceparent} that is not sampled, so the trace is
+     * continued without recording a span.
+     */
+    @ParameterizedTest
+    @MethodSource("duplicatedKeysOfTheTestSuite")
+    void duplicatedKeysOfTheTestSuiteAreInheritedWhenTheTraceIsNotSampled(List<String> tracestates, String expected)
+            throws Exception {
+        List<String[]> headers = new ArrayList<>();
+        headers.add(header("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-00"));
+        tracestates.forEach((tracestate) -> headers.add(header("tracestate", tracestate)));
+        Exchange exchange = app.send(headers.toArray(String[][]::new));
+        assertThat(exchange.status()).as(exchange.response()).isEqualTo(200);
+        assertThat(exchange.outgoingTraceparent()).matches("00-" + TRACE_ID + "-[0-9a-f]{16}-00")
+            .isNotEqualTo(headers.get(0)[1]);
+        assertThat(exchange.outgoing("tracestate")).containsExactly(expected);
     }
 
     @Test
@@ -232,6 +253,11 @@ class W3CPropagationIntegrationTests {
         Exchange exchange = app.send(headers.toArray(String[][]::new));
         assertContinued(exchange);
         assertThat(exchange.outgoing("tracestate")).isEmpty();
+    }
+
+    static List<Arguments> duplicatedKeysOfTheTestSuite() {
+        return List.of(arguments(List.of("foo=1,foo=1"), "foo=1"), arguments(List.of("foo=1,foo=2"), "foo=1"),
+                arguments(List.of("foo=1", "foo=1"), "foo=1"), arguments(List.of("foo=1", "foo=2"), "foo=1"));
     }
 
     static List<String> invalidTracestates() {

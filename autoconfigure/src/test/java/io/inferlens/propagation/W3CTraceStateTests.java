@@ -75,10 +75,25 @@ class W3CTraceStateTests {
     }
 
     @Test
-    void duplicatedKeysDropTheWholeTracestate() {
-        assertThat(W3CTraceState.parse("foo=1,foo=1").isEmpty()).isTrue();
-        assertThat(W3CTraceState.parse("foo=1,bar=2,foo=2").isEmpty()).isTrue();
-        assertThat(W3CTraceState.parse(List.of("foo=1,bar=2", "foo=3").iterator()).isEmpty()).isTrue();
+    void ofDuplicatedKeysTheFirstIsKeptWithEveryOtherMember() {
+        assertThat(W3CTraceState.parse("foo=1,foo=1")).hasToString("foo=1");
+        assertThat(W3CTraceState.parse("foo=1,bar=2,foo=2,baz=3")).hasToString("foo=1,bar=2,baz=3");
+        TraceState acrossHeaders = W3CTraceState.parse(List.of("foo=1,bar=2", "foo=3", "baz=4,bar=5").iterator());
+        assertThat(acrossHeaders).hasToString("foo=1,bar=2,baz=4");
+        assertThat(acrossHeaders.get("foo")).isEqualTo("1");
+        assertThat(acrossHeaders.size()).isEqualTo(3);
+    }
+
+    @Test
+    void duplicatedMemberThatIsInvalidDropsTheWholeTracestate() {
+        assertThat(W3CTraceState.parse("foo=1,bar=2,foo=").isEmpty()).isTrue();
+        assertThat(W3CTraceState.parse(List.of("foo=1,bar=2", "foo=a=b").iterator()).isEmpty()).isTrue();
+    }
+
+    @Test
+    void duplicatedMembersCountTowardsTheThirtyTwoMembersReceived() {
+        assertThat(W3CTraceState.parse(members(31) + ",bar01=x").size()).isEqualTo(31);
+        assertThat(W3CTraceState.parse(List.of(members(32), "bar01=x").iterator()).isEmpty()).isTrue();
     }
 
     @Test
