@@ -62,8 +62,6 @@ public class InferenceObservationContext extends InstrumentedContext {
 
     private final InferenceRecord.Source source;
 
-    private volatile boolean cancelled;
-
     private final AtomicInteger modelCallsInside = new AtomicInteger();
 
     private volatile @Nullable String enclosingName;
@@ -100,23 +98,6 @@ public class InferenceObservationContext extends InstrumentedContext {
      */
     public InferenceRecord.Source getSource() {
         return this.source;
-    }
-
-    /**
-     * Whether the caller cancelled the call (unsubscribed from its stream) before it
-     * ended.
-     * @return whether it was cancelled
-     */
-    public boolean isCancelled() {
-        return this.cancelled;
-    }
-
-    /**
-     * Set whether the caller cancelled the call before it ended.
-     * @param cancelled whether it was cancelled
-     */
-    public void setCancelled(boolean cancelled) {
-        this.cancelled = cancelled;
     }
 
     /**

@@ -83,6 +83,9 @@ public class InferenceTracingObservationHandler
         tagOtherThanGenAi(context.getLowCardinalityKeyValues(), span);
         tagOtherThanGenAi(context.getHighCardinalityKeyValues(), span);
         span.tag(MODEL_CALLS, context.getModelCallsInside());
+        if (context.isCancelled()) {
+            span.tag(CANCELLED, true);
+        }
     }
 
     private static void tagOtherThanGenAi(KeyValues keyValues, Span span) {

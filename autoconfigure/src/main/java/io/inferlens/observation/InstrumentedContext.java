@@ -25,12 +25,31 @@ public abstract class InstrumentedContext extends Observation.Context implements
 
     private long startNanos;
 
+    private volatile boolean cancelled;
+
     private volatile int version;
 
     // A new context has none: the empty key-values are its own
     private volatile @Nullable CachedKeyValues lowCardinality = new CachedKeyValues(0, KeyValues.empty());
 
     private @Nullable Object tracingContext;
+
+    /**
+     * Whether the caller cancelled the operation (unsubscribed from its {@code Mono} or
+     * {@code Flux}, went away from its stream) before it ended.
+     * @return whether it was cancelled
+     */
+    public boolean isCancelled() {
+        return this.cancelled;
+    }
+
+    /**
+     * Set whether the caller cancelled the operation before it ended.
+     * @param cancelled whether it was cancelled
+     */
+    public void setCancelled(boolean cancelled) {
+        this.cancelled = cancelled;
+    }
 
     /**
      * The time the observation started, on the clock of the meter handler that set it.

@@ -264,6 +264,9 @@ public final class ObservationTemplate {
     }
 
     <C extends Observation.Context> void cancel(ResultListener<C> listener, C context) {
+        if (context instanceof InstrumentedContext instrumented) {
+            instrumented.setCancelled(true);
+        }
         try {
             listener.onCancel(context);
         }

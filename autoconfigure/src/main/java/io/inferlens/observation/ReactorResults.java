@@ -5,8 +5,10 @@ import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Observes Reactor results until they terminate or are cancelled: the value of a
@@ -58,9 +60,11 @@ final class ReactorResults {
     private static <T, C extends Observation.Context> Mono<T> deferred(Mono<T> mono,
             Supplier<ObservationTemplate.@Nullable Started<C>> starter, ResultListener<C> listener,
             ObservationTemplate template) {
-        return Mono.defer(() -> {
-            ObservationTemplate.Started<C> started = starter.get();
-            return (started != null) ? observe(mono, started.observation(), started.context(), listener, template)
+        return Mono.deferContextual((reactorContext) -> {
+            ObservationTemplate.Started<C> started = start(reactorContext, starter, template);
+            return (started != null) ? Mono.fromDirect(
+                    subscribedInScope(observe(mono, started.observation(), started.context(), listener, template),
+                            started.observation(), template))
                     : mono;
         });
     }
@@ -68,11 +72,56 @@ final class ReactorResults {
     private static <T, C extends Observation.Context> Flux<T> deferred(Flux<T> flux,
             Supplier<ObservationTemplate.@Nullable Started<C>> starter, ResultListener<C> listener,
             ObservationTemplate template) {
-        return Flux.defer(() -> {
-            ObservationTemplate.Started<C> started = starter.get();
-            return (started != null) ? observe(flux, started.observation(), started.context(), listener, template)
+        return Flux.deferContextual((reactorContext) -> {
+            ObservationTemplate.Started<C> started = start(reactorContext, starter, template);
+            return (started != null) ? Flux
+                .from(subscribedInScope(observe(flux, started.observation(), started.context(), listener, template),
+                        started.observation(), template))
                     : flux;
         });
+    }
+
+    /**
+     * Start the observation of a subscription, its parent the observation in the
+     * subscriber's context (a WebFlux request's, an enclosing observed publisher's) when
+     * there is one, else the one current on the subscribing thread.
+     */
+    private static <C extends Observation.Context> ObservationTemplate.@Nullable Started<C> start(
+            ContextView reactorContext, Supplier<ObservationTemplate.@Nullable Started<C>> starter,
+            ObservationTemplate template) {
+        Object parent = reactorContext.getOrDefault(OBSERVATION_KEY, null);
+        if (!(parent instanceof Observation observation)
+                || observation == template.getRegistry().getCurrentObservation()) {
+            return starter.get();
+        }
+        Observation.Scope enclosing = template.currentScope();
+        Observation.Scope scope = template.openScope(observation, enclosing);
+        try {
+            return starter.get();
+        }
+        finally {
+            template.closeScope(scope, enclosing);
+        }
+    }
+
+    /**
+     * The publisher, subscribed to with the observation current on the subscribing
+     * thread: what runs on subscription (the supplier of a {@code defer}, a call made
+     * when subscribed) sees it as its parent, whether or not Reactor's automatic context
+     * propagation is on.
+     */
+    private static <T> Publisher<T> subscribedInScope(Publisher<T> source, Observation observation,
+            ObservationTemplate template) {
+        return (subscriber) -> {
+            Observation.Scope enclosing = template.currentScope();
+            Observation.Scope scope = template.openScope(observation, enclosing);
+            try {
+                source.subscribe(subscriber);
+            }
+            finally {
+                template.closeScope(scope, enclosing);
+            }
+        };
     }
 
     private static <T, C extends Observation.Context> Mono<T> observe(Mono<T> mono, Observation observation, C context,

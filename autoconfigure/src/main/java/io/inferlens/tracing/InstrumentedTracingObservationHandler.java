@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
 public abstract class InstrumentedTracingObservationHandler<C extends InstrumentedContext>
         implements TracingObservationHandler<C> {
 
+    /**
+     * Attribute of the span of an operation its caller cancelled before it ended: a
+     * stream the client went away from. The span is not marked failed.
+     */
+    public static final String CANCELLED = "inferlens.cancelled";
+
     private final Tracer tracer;
 
     private final Class<C> contextType;
@@ -88,6 +94,9 @@ public abstract class InstrumentedTracingObservationHandler<C extends Instrument
     public void tagSpan(C context, Span span) {
         tag(context.getLowCardinalityKeyValues(), span);
         tag(context.getHighCardinalityKeyValues(), span);
+        if (context.isCancelled()) {
+            span.tag(CANCELLED, true);
+        }
     }
 
     private static void tag(KeyValues keyValues, Span span) {

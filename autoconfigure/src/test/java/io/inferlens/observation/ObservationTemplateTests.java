@@ -114,7 +114,7 @@ class ObservationTemplateTests {
         List<String> seenAtCompletion = new CopyOnWriteArrayList<>();
         result.doOnComplete(() -> seenAtCompletion.add(String.valueOf(this.listener.events)))
             .blockLast(Duration.ofSeconds(5));
-        assertThat(seenAtCompletion).containsExactly("[element 1, element 2, beforeStop current=false]");
+        assertThat(seenAtCompletion).containsExactly("[element 1, element 2, beforeStop current=true]");
     }
 
     @Test
@@ -136,8 +136,8 @@ class ObservationTemplateTests {
                 }), this.listener);
         assertThat(result.retry(1).block(Duration.ofSeconds(5))).isEqualTo("second attempt");
         assertThat(this.registry).hasNumberOfObservationsEqualTo(2);
-        assertThat(this.listener.events).containsExactly("beforeStop current=false", "value second attempt",
-                "beforeStop current=false");
+        assertThat(this.listener.events).containsExactly("beforeStop current=true", "value second attempt",
+                "beforeStop current=true");
     }
 
     @Test
@@ -145,7 +145,7 @@ class ObservationTemplateTests {
         Mono<String> result = (Mono<String>) this.template.observeReactive(ResultKind.MONO, this::started, Mono::empty,
                 this.listener);
         assertThat(result.block(Duration.ofSeconds(5))).isNull();
-        assertThat(this.listener.events).containsExactly("value null", "beforeStop current=false");
+        assertThat(this.listener.events).containsExactly("value null", "beforeStop current=true");
     }
 
     @Test
@@ -155,7 +155,7 @@ class ObservationTemplateTests {
                 () -> Mono.error(failure), this.listener);
         assertThatIllegalStateException().isThrownBy(() -> result.block(Duration.ofSeconds(5))).isSameAs(failure);
         assertThat(this.registry).hasSingleObservationThat().hasError(failure).hasBeenStopped();
-        assertThat(this.listener.events).containsExactly("beforeStop current=false");
+        assertThat(this.listener.events).containsExactly("beforeStop current=true");
     }
 
     @Test
@@ -175,7 +175,7 @@ class ObservationTemplateTests {
                 () -> Flux.range(1, 3), this.listener);
         assertThat(result.collectList().block(Duration.ofSeconds(5))).containsExactly(1, 2, 3);
         assertThat(this.listener.events).containsExactly("element 1", "element 2", "element 3",
-                "beforeStop current=false");
+                "beforeStop current=true");
         assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
     }
 

@@ -14,11 +14,15 @@ import io.inferlens.annotation.SpanKind;
 import io.inferlens.annotation.Traced;
 import io.inferlens.spring.aop.TracedMethodInterceptor;
 import io.inferlens.spring.aop.TracedPointcutAdvisor;
+import io.inferlens.traced.TracedObservationContext;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.tck.TestObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -118,6 +122,41 @@ class TracedObserverTests {
         Flux<Long> result = proxy(new Service(), interceptor()).flux();
         assertThat(result.take(3).collectList().block(Duration.ofSeconds(5))).containsExactly(0L, 1L, 2L);
         assertThat(this.registry).hasObservationWithNameEqualTo("demo.flux").that().hasBeenStopped();
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.flux")
+            .that()
+            .satisfies((context) -> assertThat(((TracedObservationContext) context).isCancelled()).isTrue());
+    }
+
+    @Test
+    void fluxThatCompletesIsNotCancelled() {
+        Service service = proxy(new Service(), interceptor());
+        assertThat(service.flux().take(2).then().block(Duration.ofSeconds(5))).isNull();
+        assertThat(service.deferred().collectList().block(Duration.ofSeconds(5))).hasSize(1);
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.deferred")
+            .that()
+            .satisfies((context) -> assertThat(((TracedObservationContext) context).isCancelled()).isFalse());
+    }
+
+    @Test
+    void whatRunsWhenTheFluxIsSubscribedToSeesItsObservationAsCurrent() {
+        Flux<@Nullable String> result = proxy(new Service(this.registry), interceptor()).deferred();
+        assertThat(this.registry.getCurrentObservation()).isNull();
+        assertThat(result.collectList().block(Duration.ofSeconds(5))).containsExactly("demo.deferred");
+        assertThat(this.registry.getCurrentObservation()).isNull();
+    }
+
+    @Test
+    void parentOfEachSubscriptionIsTheObservationInTheSubscribersReactorContext() {
+        Observation request = Observation.start("http.server.requests", this.registry);
+        Mono<String> result = proxy(new Service(), interceptor()).mono()
+            .contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, request));
+        // subscribed on a thread where no observation is current, as WebFlux does
+        assertThat(this.registry.getCurrentObservation()).isNull();
+        assertThat(result.block(Duration.ofSeconds(5))).isEqualTo("later");
+        request.stop();
+        assertThat(this.registry).hasObservationWithNameEqualTo("demo.mono")
+            .that()
+            .hasParentObservationEqualTo(request);
     }
 
     @Test
@@ -363,6 +402,16 @@ class TracedObserverTests {
 
     static class Service {
 
+        private final @Nullable ObservationRegistry registry;
+
+        Service() {
+            this(null);
+        }
+
+        Service(@Nullable ObservationRegistry registry) {
+            this.registry = registry;
+        }
+
         @Traced(value = "demo.work", kind = SpanKind.CLIENT,
                 attributes = @Traced.Attribute(key = "tier", value = "gold"))
         public String work() {
@@ -392,6 +441,14 @@ class TracedObserverTests {
         @Traced("demo.flux")
         public Flux<Long> flux() {
             return Flux.interval(Duration.ofMillis(5));
+        }
+
+        @Traced("demo.deferred")
+        public Flux<@Nullable String> deferred() {
+            return Flux.defer(() -> {
+                Observation current = (this.registry != null) ? this.registry.getCurrentObservation() : null;
+                return Flux.just((current != null) ? current.getContext().getName() : "none");
+            });
         }
 
         public String plain() {

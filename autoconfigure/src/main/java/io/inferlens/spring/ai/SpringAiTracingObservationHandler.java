@@ -4,6 +4,7 @@ import io.inferlens.inference.InferenceObservationContext;
 import io.inferlens.inference.InferenceObservationDocumentation.HighCardinalityKeyNames;
 import io.inferlens.inference.InferenceTracingObservationHandler;
 import io.inferlens.inference.TokenUsage;
+import io.inferlens.tracing.InstrumentedTracingObservationHandler;
 import io.micrometer.observation.Observation;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -88,6 +89,9 @@ public class SpringAiTracingObservationHandler implements TracingObservationHand
             if (!Double.isNaN(timeToFirstChunk)) {
                 span.tag(TIME_TO_FIRST_CHUNK, timeToFirstChunk);
             }
+        }
+        if (call.isCancelled()) {
+            span.tag(InstrumentedTracingObservationHandler.CANCELLED, true);
         }
     }
 
