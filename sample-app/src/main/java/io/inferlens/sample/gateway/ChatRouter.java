@@ -1,10 +1,12 @@
 package io.inferlens.sample.gateway;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.inferlens.annotation.Traced;
 import io.inferlens.experiments.Experiments;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -74,6 +76,29 @@ public class ChatRouter {
         RoutedCompletion completion = new RoutedCompletion(decision, response);
         this.cache.put(request, completion);
         return completion;
+    }
+
+    /**
+     * Choose a model for the request and stream its completion. The choice is made, and
+     * the backend called, when the stream is subscribed to; the experiment's outcome is
+     * recorded when it ends. Streams are not cached.
+     * @param request the chat request
+     * @return the chunks of the completion
+     */
+    @Traced(value = "gateway.route", attributes = @Traced.Attribute(key = "component", value = "router"))
+    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
+        return Flux.defer(() -> {
+            RoutingDecision decision = decide(request);
+            AtomicReference<@Nullable String> finishReason = new AtomicReference<>();
+            return this.modelClient.stream(request.streamedTo(decision.model())).doOnNext((chunk) -> {
+                String reason = chunk.finishReason();
+                if (reason != null) {
+                    finishReason.set(reason);
+                }
+            })
+                .doOnComplete(() -> recordOutcome(decision, "stop".equals(finishReason.get())))
+                .doOnError((ex) -> recordOutcome(decision, false));
+        });
     }
 
     private RoutingDecision decide(ChatCompletionRequest request) {

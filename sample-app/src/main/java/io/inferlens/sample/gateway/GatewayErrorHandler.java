@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
@@ -15,7 +16,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Turns the gateway's failures into OpenAI-shaped error bodies.
+ * Turns the gateway's failures into OpenAI-shaped error bodies. Their content type is set
+ * to JSON whatever the request accepts, so that a client asking for a stream
+ * ({@code Accept: text/event-stream}) gets the error's status and body, not a 406 or a
+ * 500 from content negotiation. Failures in the middle of a stream become the data of its
+ * error event ({@link #body}).
  *
  * @author Inferlens
  */
@@ -66,6 +71,30 @@ public class GatewayErrorHandler {
                 "Send the chat request as Content-Type: application/json", null);
     }
 
+    /**
+     * The error body of a failure, for a stream that has already started.
+     * @param ex the failure
+     * @return the OpenAI-shaped error body
+     */
+    public Map<String, Object> body(RuntimeException ex) {
+        ResponseEntity<Map<String, Object>> response;
+        if (ex instanceof BackendException backend) {
+            response = backendFailed(backend);
+        }
+        else if (ex instanceof ModelUnavailableException unavailable) {
+            response = modelUnavailable(unavailable);
+        }
+        else if (ex instanceof InvalidRequestException invalid) {
+            response = invalidRequest(invalid);
+        }
+        else {
+            // not a message of ours: it may say more than a client should read
+            response = error(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", "The gateway failed", null);
+        }
+        Map<String, Object> body = response.getBody();
+        return (body != null) ? body : Map.of();
+    }
+
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String type, @Nullable String message,
             @Nullable String param) {
         Map<String, Object> error = new LinkedHashMap<>();
@@ -73,7 +102,7 @@ public class GatewayErrorHandler {
         error.put("type", type);
         error.put("param", param);
         error.put("code", null);
-        return ResponseEntity.status(status).body(Map.of("error", error));
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", error));
     }
 
 }

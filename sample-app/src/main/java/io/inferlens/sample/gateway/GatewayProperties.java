@@ -11,6 +11,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -269,6 +270,18 @@ public class GatewayProperties {
          */
         private final Map<String, @DecimalMin("0.0") @DecimalMax("1.0") Double> modelErrorRates = new LinkedHashMap<>();
 
+        /**
+         * Pause between the chunks of a streamed completion.
+         */
+        private Duration chunkDelay = Duration.ofMillis(10);
+
+        /**
+         * Number of chunks after which a streamed completion fails with an error event
+         * and ends without "[DONE]", or 0 for never.
+         */
+        @PositiveOrZero
+        private int failStreamsAfter = 0;
+
         public Duration getLatency() {
             return this.latency;
         }
@@ -282,6 +295,26 @@ public class GatewayProperties {
 
         public double getErrorRate() {
             return this.errorRate;
+        }
+
+        public Duration getChunkDelay() {
+            return this.chunkDelay;
+        }
+
+        public void setChunkDelay(Duration chunkDelay) {
+            if (chunkDelay.isNegative()) {
+                throw new IllegalArgumentException(
+                        "gateway.simulator.chunk-delay must not be negative, was " + chunkDelay);
+            }
+            this.chunkDelay = chunkDelay;
+        }
+
+        public int getFailStreamsAfter() {
+            return this.failStreamsAfter;
+        }
+
+        public void setFailStreamsAfter(int failStreamsAfter) {
+            this.failStreamsAfter = failStreamsAfter;
         }
 
         public void setErrorRate(double errorRate) {

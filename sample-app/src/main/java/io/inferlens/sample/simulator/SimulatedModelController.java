@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,7 +50,10 @@ import org.springframework.web.bind.annotation.RestController;
  * words each, a chunk with an empty delta and the {@code finish_reason}, a chunk with
  * empty {@code choices} and the {@code usage} when {@code stream_options.include_usage}
  * is true, and {@code data: [DONE]}. The first chunk comes after the latency, every
- * further one a quarter of the latency later.</li>
+ * further one {@code gateway.simulator.chunk-delay} later. With
+ * {@code gateway.simulator.fail-streams-after} set, a stream sends an error event in
+ * place of that chunk and ends without {@code [DONE]}. A client that goes away ends the
+ * stream at the next write.</li>
  * <li>The reply has as many words as 12 (the {@code gateway.models.powerful} model: 40)
  * plus half the tokens of the last user message, cut at {@code max_completion_tokens} or
  * {@code max_tokens} (256 if absent) with {@code finish_reason} {@code length}.</li>
@@ -101,6 +105,8 @@ public class SimulatedModelController {
     private final SimulatedModel model;
 
     private final JsonMapper jsonMapper;
+
+    private final AtomicInteger activeStreams = new AtomicInteger();
 
     public SimulatedModelController(GatewayProperties properties, JsonMapper jsonMapper) {
         this.simulator = properties.getSimulator();
@@ -206,19 +212,46 @@ public class SimulatedModelController {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("Cache-Control", "no-cache");
         OutputStream out = response.getOutputStream();
-        long pause = this.simulator.getLatency().toMillis() / 4;
-        for (int i = 0; i < deltas.size(); i++) {
-            if (i > 0 && pause > 0) {
-                Thread.sleep(pause);
+        long pause = this.simulator.getChunkDelay().toMillis();
+        int failAfter = this.simulator.getFailStreamsAfter();
+        this.activeStreams.incrementAndGet();
+        try {
+            for (int i = 0; i < deltas.size(); i++) {
+                if (i > 0 && pause > 0) {
+                    Thread.sleep(pause);
+                }
+                if (failAfter > 0 && i == failAfter) {
+                    // as OpenAI does when a stream fails: an error event, then the end
+                    send(out, errorBody("server_error", "The simulated model failed mid-stream"));
+                    return;
+                }
+                send(out, chunks.chunk(deltas.get(i), null));
             }
-            send(out, chunks.chunk(deltas.get(i), null));
+            send(out, chunks.chunk(NODES.objectNode(), reply.finishReason()));
+            if (chunks.includeUsage()) {
+                send(out, chunks.usage(usage(reply.usage())));
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
         }
-        send(out, chunks.chunk(NODES.objectNode(), reply.finishReason()));
-        if (chunks.includeUsage()) {
-            send(out, chunks.usage(usage(reply.usage())));
+        finally {
+            // a client that went away makes the next write fail: the stream stops there
+            this.activeStreams.decrementAndGet();
         }
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    }
+
+    /**
+     * Number of streamed completions being written now.
+     * @return the number of streams
+     */
+    public int activeStreams() {
+        return this.activeStreams.get();
+    }
+
+    private static ObjectNode errorBody(String type, String message) {
+        ObjectNode body = NODES.objectNode();
+        body.putObject("error").put("message", message).put("type", type).putNull("param").putNull("code");
+        return body;
     }
 
     /**
