@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -210,6 +209,7 @@ class GatewayStreamingIntegrationTests {
     @Test
     void clientThatGoesAwayEndsTheSpanAndTheBackendCallPromptly() throws Exception {
         this.properties.getSimulator().setChunkDelay(Duration.ofMillis(100));
+        double cancelledBefore = cancelledCalls();
         long closed;
         try (Socket socket = new Socket("127.0.0.1", this.port)) {
             socket.setSoTimeout(10_000);
@@ -236,6 +236,8 @@ class GatewayStreamingIntegrationTests {
         assertThat(record.errorType()).isNull();
         assertThat(record.usage().outputTokens()).as("unknown, not zero").isEqualTo(-1);
         assertThat(record.hasCost()).isFalse();
+        // counted as cancelled, so that the calls without a cost are known
+        assertThat(cancelledCalls() - cancelledBefore).isOne();
         SpanData chat = awaitSpan("chat sim-large");
         assertThat(chat.getAttributes().get(CANCELLED)).isTrue();
         assertThat(chat.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
@@ -301,6 +303,15 @@ class GatewayStreamingIntegrationTests {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(this.json.readTree(response.body()).get("object").asString()).isEqualTo("chat.completion");
+    }
+
+    private double cancelledCalls() {
+        return this.meters.find("inferlens.inference.cancelled")
+            .tag("gen_ai.request.model", "sim-large")
+            .counters()
+            .stream()
+            .mapToDouble((counter) -> counter.count())
+            .sum();
     }
 
     private double chunkTimes() {
