@@ -228,7 +228,12 @@ class GatewayStreamingIntegrationTests {
             closed = System.nanoTime();
         }
         // the gateway notices at its next write, the backend at the one after
-        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> this.simulator.activeStreams() == 0);
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> this.simulator.activeStreams() == 0);
+        System.out.printf("backend stream stopped %d ms after the client left (chunks 100 ms apart)%n",
+                Duration.ofNanos(System.nanoTime() - closed).toMillis());
         InferenceRecord record = awaitRecord();
         Duration stopped = Duration.ofNanos(System.nanoTime() - closed);
         assertThat(stopped).isLessThan(Duration.ofSeconds(2));
