@@ -162,7 +162,7 @@ class GatewayIntegrationTests {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "{\"model\":\"auto\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+            "{\"model\":\"auto\",\"stream\":[true],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
             "{\"model\":\"auto\",\"messages\":[]}", "{\"model\":", "[1,2,3]", "",
             "{\"model\":\"auto\",\"max_tokens\":\"many\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
             "{\"model\":\"auto\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
