@@ -157,9 +157,7 @@ public class RequestLoggingWebFilter implements WebFilter, Ordered {
                     logged.spanId = TracingIds.spanId(observation);
                 }
             }
-            if (this.options.isIncludeRequestBody() || this.options.isIncludeResponseBody()) {
-                logged.captureBodies();
-            }
+            logged.decorate();
         }
         catch (RuntimeException | LinkageError ex) {
             this.writer.failed("starting " + describe(exchange), ex);
@@ -197,6 +195,8 @@ public class RequestLoggingWebFilter implements WebFilter, Ordered {
 
         @Nullable CapturedBody responseBody;
 
+        @Nullable WatchedResponse response;
+
         private final AtomicBoolean logged = new AtomicBoolean();
 
         Exchange(long startNanos, String requestId, ServerWebExchange exchange) {
@@ -206,20 +206,23 @@ public class RequestLoggingWebFilter implements WebFilter, Ordered {
             this.exchange = exchange;
         }
 
-        void captureBodies() {
-            int limit = RequestLoggingWebFilter.this.options.getMaxBodySize();
+        /**
+         * Decorate the exchange: the response always, to see a client go away; the
+         * request when its body is logged.
+         */
+        void decorate() {
+            RequestLoggingOptions options = RequestLoggingWebFilter.this.options;
             ServerWebExchange.Builder builder = this.original.mutate();
-            if (RequestLoggingWebFilter.this.options.isIncludeRequestBody()) {
-                CapturedBody body = new CapturedBody(limit);
+            if (options.isIncludeRequestBody()) {
+                CapturedBody body = new CapturedBody(options.getMaxBodySize());
                 this.requestBody = body;
                 builder.request(new CapturingRequest(this.original.getRequest(), body));
             }
-            if (RequestLoggingWebFilter.this.options.isIncludeResponseBody()) {
-                CapturedBody body = new CapturedBody(limit);
-                this.responseBody = body;
-                builder.response(new CapturingResponse(this.original.getResponse(), body));
+            if (options.isIncludeResponseBody()) {
+                this.responseBody = new CapturedBody(options.getMaxBodySize());
             }
-            this.exchange = builder.build();
+            this.response = new WatchedResponse(this.original.getResponse(), this.responseBody);
+            this.exchange = builder.response(this.response).build();
         }
 
         /**
@@ -238,8 +241,9 @@ public class RequestLoggingWebFilter implements WebFilter, Ordered {
                         : ReactiveRequests.status(response);
                 Throwable logged = (error != null && !disconnected && (status >= 500 || response.isCommitted())) ? error
                         : null;
+                boolean abandoned = this.response != null && this.response.abandoned;
                 RequestLoggingWebFilter.this.writer.write(this, status, nanos, ReactiveRequests.route(this.original),
-                        logged, cancelled || disconnected);
+                        logged, cancelled || disconnected || abandoned);
             }
             catch (RuntimeException | LinkageError ex) {
                 RequestLoggingWebFilter.this.writer.failed(describe(this.original), ex);
@@ -342,13 +346,17 @@ public class RequestLoggingWebFilter implements WebFilter, Ordered {
     }
 
     /**
-     * A response whose body is copied as it is written, each buffer passed on at once.
+     * A response that sees its client go away: the server cancels the body it was
+     * writing, and may then end the exchange as if it had completed. Its body is copied
+     * as it is written when it is logged, each buffer passed on at once.
      */
-    private final class CapturingResponse extends ServerHttpResponseDecorator {
+    private final class WatchedResponse extends ServerHttpResponseDecorator {
 
-        private final CapturedBody body;
+        private final @Nullable CapturedBody body;
 
-        CapturingResponse(ServerHttpResponse delegate, CapturedBody body) {
+        volatile boolean abandoned;
+
+        WatchedResponse(ServerHttpResponse delegate, @Nullable CapturedBody body) {
             super(delegate);
             this.body = body;
         }
@@ -357,15 +365,28 @@ public class RequestLoggingWebFilter implements WebFilter, Ordered {
         public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
             // A Mono stays one, so that the server can still send a Content-Length.
             if (body instanceof Mono<? extends DataBuffer> single) {
-                return super.writeWith(single.doOnNext((buffer) -> capture(this.body, buffer)));
+                AtomicBoolean written = new AtomicBoolean();
+                return super.writeWith(single.doOnNext((buffer) -> {
+                    written.set(true);
+                    capture(buffer);
+                }).doOnCancel(() -> this.abandoned |= !written.get()));
             }
-            return super.writeWith(Flux.from(body).doOnNext((buffer) -> capture(this.body, buffer)));
+            return super.writeWith(watch(body));
         }
 
         @Override
         public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-            return super.writeAndFlushWith(
-                    Flux.from(body).map((chunk) -> Flux.from(chunk).doOnNext((buffer) -> capture(this.body, buffer))));
+            return super.writeAndFlushWith(Flux.from(body).map(this::watch).doOnCancel(() -> this.abandoned = true));
+        }
+
+        private Flux<? extends DataBuffer> watch(Publisher<? extends DataBuffer> body) {
+            return Flux.from(body).doOnNext(this::capture).doOnCancel(() -> this.abandoned = true);
+        }
+
+        private void capture(DataBuffer buffer) {
+            if (this.body != null) {
+                RequestLoggingWebFilter.this.capture(this.body, buffer);
+            }
         }
 
     }

@@ -21,6 +21,7 @@ import io.micrometer.tracing.test.simple.SimpleSpan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 import reactor.core.publisher.Flux;
@@ -34,6 +35,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -124,6 +126,36 @@ class RequestLoggingWebFilterTests {
     }
 
     @Test
+    void streamTheServerStopsWritingIsCancelledThoughTheExchangeCompletes() {
+        MockServerWebExchange mock = exchange(MockServerHttpRequest.get("/v1/stream"));
+        // What Reactor Netty does when the client closes the connection mid-stream: it
+        // cancels the body and completes the write.
+        ServerWebExchange exchange = mock.mutate().response(new ServerHttpResponseDecorator(mock.getResponse()) {
+
+            @Override
+            public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+                return Flux.from(body).take(1).flatMap(Flux::from).doOnNext(DataBufferUtils::release).then();
+            }
+
+        }).build();
+        assertThat(end(filter(RequestLoggingOptions.builder().build())
+            .filter(exchange, (filtered) -> filtered.getResponse()
+                .writeAndFlushWith(Flux.interval(Duration.ofMillis(5)).map((i) -> Mono.just(buffer("data: x\n\n")))))))
+            .isNull();
+        assertThat(fields(singleLine())).containsEntry("event.cancelled", true);
+    }
+
+    @Test
+    void streamWrittenToItsEndIsNotCancelled() {
+        MockServerWebExchange exchange = exchange(MockServerHttpRequest.get("/v1/stream"));
+        assertThat(end(filter(RequestLoggingOptions.builder().build()).filter(exchange,
+                (filtered) -> filtered.getResponse()
+                    .writeAndFlushWith(Flux.range(1, 3).map((i) -> Mono.just(buffer("data: " + i + "\n\n")))))))
+            .isNull();
+        assertThat(fields(singleLine())).doesNotContainKey("event.cancelled");
+    }
+
+    @Test
     void clientThatWentAwayIsCancelledNotAnError() {
         MockServerWebExchange exchange = exchange(MockServerHttpRequest.get("/v1/stream"));
         assertThat(end(filter(RequestLoggingOptions.builder().build()).filter(exchange,
@@ -208,8 +240,8 @@ class RequestLoggingWebFilterTests {
     void bodiesAreLeftAloneByDefault() {
         MockServerWebExchange exchange = exchange(MockServerHttpRequest.get("/"));
         assertThat(end(filter(RequestLoggingOptions.builder().build()).filter(exchange, (filtered) -> {
-            assertThat(filtered).isSameAs(exchange);
-            return Mono.empty();
+            assertThat(filtered.getRequest()).isSameAs(exchange.getRequest());
+            return filtered.getResponse().writeWith(Mono.just(buffer("ok")));
         }))).isNull();
         assertThat(fields(singleLine())).doesNotContainKeys("http.request.body.content", "http.response.body.content");
     }
