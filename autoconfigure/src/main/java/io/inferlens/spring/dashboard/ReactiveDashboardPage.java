@@ -69,6 +69,7 @@ public class ReactiveDashboardPage implements WebHandler {
             response.setStatusCode(HttpStatus.NOT_FOUND);
             return response.setComplete();
         }
+        response.setStatusCode(HttpStatus.OK);
         if (asset.contentSecurityPolicy() != null) {
             headers.set("Content-Security-Policy", asset.contentSecurityPolicy());
         }
