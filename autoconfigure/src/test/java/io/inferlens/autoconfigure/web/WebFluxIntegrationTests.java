@@ -32,15 +32,14 @@ import io.inferlens.errors.CapturedError;
 import io.inferlens.errors.ErrorReporter;
 import io.inferlens.stats.OperationStatistics;
 import io.inferlens.stats.RequestStatistics;
+import io.inferlens.testsupport.SpanCollection;
 import io.inferlens.web.RequestLogKeys;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -501,18 +500,8 @@ class WebFluxIntegrationTests {
 
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
-    @Import(Api.class)
+    @Import({ Api.class, SpanCollection.class })
     static class App {
-
-        @Bean
-        InMemorySpanExporter testSpanExporter() {
-            return InMemorySpanExporter.create();
-        }
-
-        @Bean
-        SpanProcessor testSpanProcessor(InMemorySpanExporter exporter) {
-            return SimpleSpanProcessor.create(exporter);
-        }
 
         @Bean
         Errors testErrors() {

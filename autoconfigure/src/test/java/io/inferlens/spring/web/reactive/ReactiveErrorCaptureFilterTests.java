@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
-import io.inferlens.errors.ErrorContext;
-import io.inferlens.errors.ErrorTracker;
-import io.inferlens.errors.Severity;
 import org.jspecify.annotations.Nullable;
+import io.inferlens.testsupport.RecordingErrorTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
@@ -115,34 +112,6 @@ class ReactiveErrorCaptureFilterTests {
 
     @ResponseStatus(HttpStatus.SERVICE_UNAVAILABLE)
     static class Overloaded extends RuntimeException {
-
-    }
-
-    /**
-     * Records captures as "type operation attributes", or fails on every call when given
-     * no list.
-     */
-    static final class RecordingErrorTracker implements ErrorTracker {
-
-        private final @Nullable List<String> captured;
-
-        RecordingErrorTracker(@Nullable List<String> captured) {
-            this.captured = captured;
-        }
-
-        @Override
-        public boolean captureException(Throwable error, ErrorContext context) {
-            if (this.captured == null) {
-                throw new IllegalStateException("tracker down");
-            }
-            this.captured.add(error.getClass().getSimpleName() + " " + context.operation() + " "
-                    + new TreeMap<>(context.attributes()));
-            return true;
-        }
-
-        @Override
-        public void captureMessage(String message, Severity severity, ErrorContext context) {
-        }
 
     }
 
