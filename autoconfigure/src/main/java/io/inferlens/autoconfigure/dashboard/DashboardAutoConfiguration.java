@@ -84,8 +84,6 @@ public final class DashboardAutoConfiguration {
         @ConditionalOnMissingBean(name = HANDLER_MAPPING_NAME)
         SimpleUrlHandlerMapping inferlensDashboardHandlerMapping(DashboardPage page) {
             SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(handlers(page.getContent(), page));
-            // Before the static resources and the controllers, so that the page's path is
-            // its own.
             mapping.setOrder(HANDLER_MAPPING_ORDER);
             return mapping;
         }
