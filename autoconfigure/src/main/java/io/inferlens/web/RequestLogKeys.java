@@ -36,6 +36,13 @@ public final class RequestLogKeys {
     public static final String QUERY = "url.query";
 
     /**
+     * Whether the client went away before the response was complete, such as a client
+     * that closed a stream of server-sent events; present (and {@code true}) only on
+     * cancelled requests.
+     */
+    public static final String CANCELLED = "event.cancelled";
+
+    /**
      * Route template that handled the request, such as {@code /v1/models/{id}}; absent
      * when no handler matched.
      */
@@ -78,7 +85,7 @@ public final class RequestLogKeys {
     public static final String SPAN_ID = "span.id";
 
     /**
-     * Address of the client, as seen by the servlet container; only when enabled.
+     * Address of the client, as seen by the server; only when enabled.
      */
     public static final String CLIENT_ADDRESS = "client.address";
 
@@ -100,7 +107,8 @@ public final class RequestLogKeys {
 
     /**
      * Fully-qualified class name of an exception that propagated out of the filter chain
-     * (its cause when it is a {@code ServletException} wrapper).
+     * (its cause when it is a {@code ServletException} wrapper), or that ended a reactive
+     * request.
      */
     public static final String EXCEPTION_TYPE = "exception.type";
 

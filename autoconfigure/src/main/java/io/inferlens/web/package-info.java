@@ -1,7 +1,8 @@
 /**
  * The parts of request logging that are the same on every web stack: request ids, the
  * keys of the request log line, and the masking of headers, query parameters and bodies.
- * The servlet filter that writes the line is in {@code io.inferlens.spring.web.servlet}.
+ * The filters that write the line are in {@code io.inferlens.spring.web.servlet} and
+ * {@code io.inferlens.spring.web.reactive}.
  */
 @NullMarked
 package io.inferlens.web;

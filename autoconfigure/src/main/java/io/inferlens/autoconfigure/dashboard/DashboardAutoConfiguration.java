@@ -1,12 +1,17 @@
 package io.inferlens.autoconfigure.dashboard;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
 import io.inferlens.spring.actuate.InferlensEndpoint;
+import io.inferlens.spring.dashboard.DashboardContent;
 import io.inferlens.spring.dashboard.DashboardPage;
+import io.inferlens.spring.dashboard.ReactiveDashboardPage;
+import io.inferlens.spring.web.reactive.ReactivePathObservationPredicate;
 import io.inferlens.spring.web.servlet.PathObservationPredicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,16 +29,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
 /**
  * Auto-configuration of the dashboard page, when {@code inferlens.dashboard.enabled} is
- * {@code true} in a servlet web application: a {@link DashboardPage} at
- * {@code inferlens.dashboard.path} reading the {@code inferlens} endpoint, and an
- * observation predicate so that the page and its polling of the endpoint are not
- * themselves traced and counted.
+ * {@code true} in a web application: a {@link DashboardPage} (Spring MVC) or
+ * {@link ReactiveDashboardPage} (Spring WebFlux) at {@code inferlens.dashboard.path}
+ * reading the {@code inferlens} endpoint, and an observation predicate so that the page
+ * and its polling of the endpoint are not themselves traced and counted.
  *
  * @author Inferlens
  */
@@ -41,9 +47,8 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
         afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "inferlens.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(DashboardProperties.PREFIX + ".enabled")
-@ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnClass(name = { "org.springframework.web.servlet.DispatcherServlet",
-        "org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints" })
+@ConditionalOnWebApplication
+@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints")
 @EnableConfigurationProperties(DashboardProperties.class)
 public final class DashboardAutoConfiguration {
 
@@ -51,41 +56,111 @@ public final class DashboardAutoConfiguration {
 
     static final String DEFAULT_API_PATH = "/actuator/" + InferlensEndpoint.ID;
 
-    @Bean
-    @ConditionalOnMissingBean
-    DashboardPage inferlensDashboardPage(DashboardProperties properties, ObjectProvider<PathMappedEndpoints> endpoints,
-            ObjectProvider<InferlensEndpoint> endpoint, Environment environment) {
+    static final String HANDLER_MAPPING_NAME = "inferlensDashboardHandlerMapping";
+
+    static final String PREDICATE_NAME = "inferlensDashboardObservationPredicate";
+
+    /**
+     * Order of the page's handler mapping: before the static resources and the
+     * controllers, so that the page's path is its own.
+     */
+    static final int HANDLER_MAPPING_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.DispatcherServlet")
+    static class ServletConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        DashboardPage inferlensDashboardPage(DashboardProperties properties,
+                ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<InferlensEndpoint> endpoint,
+                Environment environment) {
+            return new DashboardPage(path(properties), apiPath(properties, endpoints, endpoint, environment),
+                    refresh(properties));
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = HANDLER_MAPPING_NAME)
+        SimpleUrlHandlerMapping inferlensDashboardHandlerMapping(DashboardPage page) {
+            SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(handlers(page.getContent(), page));
+            mapping.setOrder(HANDLER_MAPPING_ORDER);
+            return mapping;
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = PREDICATE_NAME)
+        @ConditionalOnClass(name = "io.micrometer.observation.ObservationPredicate")
+        static PathObservationPredicate inferlensDashboardObservationPredicate(DashboardProperties properties,
+                Environment environment) {
+            return new PathObservationPredicate(unobservedPaths(properties, environment));
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = Type.REACTIVE)
+    @ConditionalOnClass(name = "org.springframework.web.reactive.DispatcherHandler")
+    static class ReactiveConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ReactiveDashboardPage inferlensReactiveDashboardPage(DashboardProperties properties,
+                ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<InferlensEndpoint> endpoint,
+                Environment environment) {
+            return new ReactiveDashboardPage(path(properties), apiPath(properties, endpoints, endpoint, environment),
+                    refresh(properties));
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = HANDLER_MAPPING_NAME)
+        org.springframework.web.reactive.handler.SimpleUrlHandlerMapping inferlensDashboardHandlerMapping(
+                ReactiveDashboardPage page) {
+            return new org.springframework.web.reactive.handler.SimpleUrlHandlerMapping(
+                    handlers(page.getContent(), page), HANDLER_MAPPING_ORDER);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = PREDICATE_NAME)
+        @ConditionalOnClass(name = "io.micrometer.observation.ObservationPredicate")
+        static ReactivePathObservationPredicate inferlensDashboardObservationPredicate(DashboardProperties properties,
+                Environment environment) {
+            return new ReactivePathObservationPredicate(unobservedPaths(properties, environment));
+        }
+
+    }
+
+    private static String path(DashboardProperties properties) {
         String path = properties.getPath();
         if (path == null || !path.startsWith("/") || path.equals("/") || path.contains("*")) {
             throw new InvalidConfigurationPropertyValueException(DashboardProperties.PREFIX + ".path", path,
                     "Must start with '/', not be '/' alone, and hold no wildcard.");
         }
+        return path;
+    }
+
+    private static Duration refresh(DashboardProperties properties) {
         if (properties.getRefresh().toMillis() < 500) {
             throw new InvalidConfigurationPropertyValueException(DashboardProperties.PREFIX + ".refresh",
                     properties.getRefresh(), "Must be at least 500ms.");
         }
-        return new DashboardPage(path, apiPath(properties, endpoints, endpoint, environment), properties.getRefresh());
+        return properties.getRefresh();
     }
 
-    @Bean
-    @ConditionalOnMissingBean(name = "inferlensDashboardHandlerMapping")
-    SimpleUrlHandlerMapping inferlensDashboardHandlerMapping(DashboardPage page) {
-        String path = page.getPath();
-        SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(path, page, path + "/", page,
-                path + "/" + DashboardPage.SCRIPT, page, path + "/" + DashboardPage.STYLE_SHEET, page));
-        // Before the static resources and the controllers, so that the page's path is its
-        // own.
-        mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return mapping;
+    private static Map<String, Object> handlers(DashboardContent content, Object handler) {
+        Map<String, Object> handlers = new LinkedHashMap<>();
+        for (String path : content.getPaths()) {
+            handlers.put(path, handler);
+        }
+        return handlers;
     }
 
-    @Bean
-    @ConditionalOnMissingBean(name = "inferlensDashboardObservationPredicate")
-    @ConditionalOnClass(name = "io.micrometer.observation.ObservationPredicate")
-    static PathObservationPredicate inferlensDashboardObservationPredicate(DashboardProperties properties,
-            Environment environment) {
-        // From the environment only: the registry applies predicates as it is created,
-        // before the endpoints that the page and the endpoint beans depend on.
+    /**
+     * The page and the endpoint it polls. From the environment only: the registry applies
+     * predicates as it is created, before the endpoints that the page and the endpoint
+     * beans depend on.
+     */
+    private static List<String> unobservedPaths(DashboardProperties properties, Environment environment) {
         List<String> paths = new ArrayList<>();
         paths.add(properties.getPath());
         String api = configuredApiPath(properties);
@@ -99,7 +174,7 @@ public final class DashboardAutoConfiguration {
         if (api.startsWith("/")) {
             paths.add(api);
         }
-        return new PathObservationPredicate(paths);
+        return paths;
     }
 
     private static @Nullable String configuredApiPath(DashboardProperties properties) {

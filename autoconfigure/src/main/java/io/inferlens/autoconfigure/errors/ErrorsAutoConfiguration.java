@@ -8,6 +8,7 @@ import io.inferlens.errors.ErrorTracker;
 import io.inferlens.errors.ErrorsObservationHandler;
 import io.inferlens.errors.RecentErrors;
 import io.inferlens.observation.TraceContextResolver;
+import io.inferlens.spring.web.reactive.ReactiveErrorCaptureFilter;
 import io.inferlens.spring.web.servlet.MvcErrorCapture;
 import io.inferlens.spring.web.servlet.ServletErrorCaptureFilter;
 import io.inferlens.tracing.TracerTraceContextResolver;
@@ -30,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.server.WebFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -40,7 +42,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * fingerprint in {@link RecentErrors} and hands them to {@link ErrorReporter} beans; an
  * observation handler that captures the failures of the operations Inferlens instruments;
  * in a servlet application, a filter that captures the exceptions that propagate out of
- * the chain; and, in a Spring MVC application, the capture of handlers' exceptions.
+ * the chain; in a Spring MVC application, the capture of handlers' exceptions; and, in a
+ * Spring WebFlux application, a filter that captures the exceptions that end an exchange.
  *
  * @author Inferlens
  */
@@ -136,6 +139,24 @@ public final class ErrorsAutoConfiguration {
             registration.setName(FILTER_NAME);
             registration.setOrder(FILTER_ORDER);
             return registration;
+        }
+
+    }
+
+    /**
+     * The capture of exceptions that end an exchange, in a Spring WebFlux application:
+     * right inside the request log's filter, so that its request id is known.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(WebFilter.class)
+    static class ReactiveConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ReactiveErrorCaptureFilter inferlensReactiveErrorCaptureFilter(ErrorTracker errorTracker,
+                ErrorsProperties properties) {
+            return new ReactiveErrorCaptureFilter(() -> errorTracker, properties.isCaptureClientErrors());
         }
 
     }

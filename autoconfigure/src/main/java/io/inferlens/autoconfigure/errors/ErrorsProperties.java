@@ -43,8 +43,8 @@ public class ErrorsProperties {
     private List<String> applicationPackages = new ArrayList<>();
 
     /**
-     * Whether exceptions that Spring MVC answers with a client error status (4xx) are
-     * captured.
+     * Whether exceptions that Spring MVC or Spring WebFlux answers with a client error
+     * status (4xx) are captured.
      */
     private boolean captureClientErrors = false;
 

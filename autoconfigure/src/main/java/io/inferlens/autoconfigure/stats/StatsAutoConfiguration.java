@@ -3,6 +3,7 @@ package io.inferlens.autoconfigure.stats;
 import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
 import io.inferlens.autoconfigure.inference.InferenceAutoConfiguration;
 import io.inferlens.autoconfigure.traced.TracedAutoConfiguration;
+import io.inferlens.spring.web.reactive.ReactiveServerRequestSource;
 import io.inferlens.spring.web.servlet.ServletServerRequestSource;
 import io.inferlens.stats.RequestStatistics;
 import io.inferlens.stats.ServerRequestSource;
@@ -70,6 +71,19 @@ public final class StatsAutoConfiguration {
         @ConditionalOnMissingBean
         ServletServerRequestSource inferlensServletServerRequestSource() {
             return new ServletServerRequestSource();
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(name = "org.springframework.http.server.reactive.observation.ServerRequestObservationContext")
+    static class ReactiveServerRequestsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ReactiveServerRequestSource inferlensReactiveServerRequestSource() {
+            return new ReactiveServerRequestSource();
         }
 
     }

@@ -1,27 +1,17 @@
 package io.inferlens.spring.dashboard;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
 
 import io.inferlens.spring.web.servlet.ServletPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.HttpRequestHandler;
-import org.springframework.web.util.HtmlUtils;
 
 /**
- * Serves the dashboard: one HTML page, one script and one style sheet, from the
- * classpath, with no build step. The page reads the {@code inferlens} Actuator endpoint
- * from the browser and renders every value from the data as text.
- * <p>
- * The page is sent with a Content-Security-Policy that allows only its own script, style
- * and requests, so even a value that slipped into the markup could not run.
+ * Serves the dashboard in a servlet application: one HTML page, one script and one style
+ * sheet (see {@link DashboardContent}), under the dispatcher servlet's path.
  *
  * @author Inferlens
  */
@@ -30,32 +20,16 @@ public class DashboardPage implements HttpRequestHandler {
     /**
      * The file name of the script, served under the page's path.
      */
-    public static final String SCRIPT = "dashboard.js";
+    public static final String SCRIPT = DashboardContent.SCRIPT;
 
     /**
      * The file name of the style sheet, served under the page's path.
      */
-    public static final String STYLE_SHEET = "dashboard.css";
+    public static final String STYLE_SHEET = DashboardContent.STYLE_SHEET;
 
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
-            + " connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none';"
-            + " frame-ancestors 'none'";
+    static final String CONTENT_SECURITY_POLICY = DashboardContent.CONTENT_SECURITY_POLICY;
 
-    private static final String RESOURCES = "/io/inferlens/spring/dashboard/";
-
-    private final String path;
-
-    private final String apiPath;
-
-    private final long refreshMillis;
-
-    private final String contentSecurityPolicy;
-
-    private final String html;
-
-    private final byte[] script;
-
-    private final byte[] styleSheet;
+    private final DashboardContent content;
 
     /**
      * Create a page.
@@ -66,17 +40,7 @@ public class DashboardPage implements HttpRequestHandler {
      * @param refresh how often the page refreshes itself
      */
     public DashboardPage(String path, String apiPath, Duration refresh) {
-        this.path = trimTrailingSlash(Objects.requireNonNull(path, "'path' must not be null"));
-        this.apiPath = trimTrailingSlash(Objects.requireNonNull(apiPath, "'apiPath' must not be null"));
-        this.refreshMillis = Objects.requireNonNull(refresh, "'refresh' must not be null").toMillis();
-        if (!this.apiPath.startsWith("/") && !isAbsoluteUrl(this.apiPath) || this.apiPath.startsWith("//")) {
-            throw new IllegalArgumentException(
-                    "apiPath must start with '/' or be an http(s) URL, but was '" + this.apiPath + "'");
-        }
-        this.contentSecurityPolicy = contentSecurityPolicy(this.apiPath);
-        this.html = new String(read("index.html"), StandardCharsets.UTF_8);
-        this.script = read(SCRIPT);
-        this.styleSheet = read(STYLE_SHEET);
+        this.content = new DashboardContent(path, apiPath, refresh);
     }
 
     /**
@@ -84,88 +48,42 @@ public class DashboardPage implements HttpRequestHandler {
      * @return the path, without a trailing slash
      */
     public String getPath() {
-        return this.path;
+        return this.content.getPath();
+    }
+
+    /**
+     * The content the page serves.
+     * @return the content
+     */
+    public DashboardContent getContent() {
+        return this.content;
     }
 
     @Override
     public void handleRequest(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String method = request.getMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            response.setHeader("Allow", "GET, HEAD");
+        if (!DashboardContent.isAllowed(method)) {
+            response.setHeader("Allow", DashboardContent.ALLOWED_METHODS);
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
             return;
         }
-        String prefix = ServletPaths.dispatcherPrefix(request);
         String within = ServletPaths.pathWithinDispatcher(request);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
-        if (within == null) {
+        DashboardContent.Asset asset = (within != null)
+                ? this.content.asset(within, ServletPaths.dispatcherPrefix(request)) : null;
+        if (asset == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
         }
-        else if (within.equals(this.path) || within.equals(this.path + "/")) {
-            response.setHeader("Content-Security-Policy", this.contentSecurityPolicy);
-            response.setHeader("Cache-Control", "no-store");
-            send(response, "text/html;charset=UTF-8", html(prefix).getBytes(StandardCharsets.UTF_8), method);
+        if (asset.contentSecurityPolicy() != null) {
+            response.setHeader("Content-Security-Policy", asset.contentSecurityPolicy());
         }
-        else if (within.equals(this.path + "/" + SCRIPT)) {
-            response.setHeader("Cache-Control", "no-cache");
-            send(response, "text/javascript;charset=UTF-8", this.script, method);
-        }
-        else if (within.equals(this.path + "/" + STYLE_SHEET)) {
-            response.setHeader("Cache-Control", "no-cache");
-            send(response, "text/css;charset=UTF-8", this.styleSheet, method);
-        }
-        else {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND);
-        }
-    }
-
-    private String html(String prefix) {
-        String api = isAbsoluteUrl(this.apiPath) ? this.apiPath : prefix + this.apiPath;
-        return this.html.replace("@@INFERLENS_API@@", HtmlUtils.htmlEscape(api))
-            .replace("@@INFERLENS_REFRESH_MILLIS@@", Long.toString(this.refreshMillis))
-            .replace("@@INFERLENS_ASSETS@@", HtmlUtils.htmlEscape(prefix + this.path));
-    }
-
-    /**
-     * The policy of the page: its own script, style and requests only, and the origin of
-     * the endpoint when that is elsewhere.
-     */
-    private static String contentSecurityPolicy(String apiPath) {
-        if (!isAbsoluteUrl(apiPath)) {
-            return CONTENT_SECURITY_POLICY;
-        }
-        URI uri = URI.create(apiPath);
-        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
-        return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' " + origin);
-    }
-
-    private static void send(HttpServletResponse response, String contentType, byte[] body, String method)
-            throws IOException {
-        response.setContentType(contentType);
-        response.setContentLength(body.length);
+        response.setHeader("Cache-Control", asset.cacheControl());
+        response.setContentType(asset.contentType());
+        response.setContentLength(asset.body().length);
         if (!"HEAD".equals(method)) {
-            response.getOutputStream().write(body);
-        }
-    }
-
-    private static boolean isAbsoluteUrl(String path) {
-        return path.startsWith("http://") || path.startsWith("https://");
-    }
-
-    private static String trimTrailingSlash(String path) {
-        return (path.length() > 1 && path.endsWith("/")) ? path.substring(0, path.length() - 1) : path;
-    }
-
-    private static byte[] read(String name) {
-        try (InputStream in = DashboardPage.class.getResourceAsStream(RESOURCES + name)) {
-            if (in == null) {
-                throw new IllegalStateException("Dashboard resource " + RESOURCES + name + " is missing");
-            }
-            return in.readAllBytes();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Failed to read dashboard resource " + RESOURCES + name, ex);
+            response.getOutputStream().write(asset.body());
         }
     }
 

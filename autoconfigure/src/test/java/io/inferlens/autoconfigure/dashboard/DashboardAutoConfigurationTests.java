@@ -1,7 +1,11 @@
 package io.inferlens.autoconfigure.dashboard;
 
 import io.inferlens.autoconfigure.actuate.InferlensEndpointAutoConfiguration;
+import java.time.Duration;
+
 import io.inferlens.spring.dashboard.DashboardPage;
+import io.inferlens.spring.dashboard.ReactiveDashboardPage;
+import io.inferlens.spring.web.reactive.ReactivePathObservationPredicate;
 import io.inferlens.spring.web.servlet.PathObservationPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -11,10 +15,13 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAu
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
@@ -29,6 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DashboardAutoConfigurationTests {
 
     private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+                InferlensEndpointAutoConfiguration.class, DashboardAutoConfiguration.class));
+
+    private final ReactiveWebApplicationContextRunner reactiveContextRunner = new ReactiveWebApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
                 InferlensEndpointAutoConfiguration.class, DashboardAutoConfiguration.class));
 
@@ -116,10 +127,46 @@ class DashboardAutoConfigurationTests {
     }
 
     @Test
-    void isOffOutsideServletWebApplications() {
+    void isOffOutsideWebApplications() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DashboardAutoConfiguration.class))
             .withPropertyValues("inferlens.dashboard.enabled=true")
-            .run((context) -> assertThat(context).doesNotHaveBean(DashboardPage.class));
+            .run((context) -> assertThat(context).doesNotHaveBean(DashboardPage.class)
+                .doesNotHaveBean(ReactiveDashboardPage.class));
+    }
+
+    @Test
+    void servesThePageWithWebFluxInAReactiveApplication() {
+        this.reactiveContextRunner
+            .withPropertyValues("inferlens.dashboard.enabled=true", "inferlens.dashboard.path=/ops/llm",
+                    "management.endpoints.web.exposure.include=inferlens", "management.endpoints.web.base-path=/manage")
+            .run((context) -> {
+                assertThat(context).doesNotHaveBean(DashboardPage.class)
+                    .doesNotHaveBean(PathObservationPredicate.class)
+                    .doesNotHaveBean(SimpleUrlHandlerMapping.class);
+                ReactiveDashboardPage page = context.getBean(ReactiveDashboardPage.class);
+                assertThat(context
+                    .getBean("inferlensDashboardHandlerMapping",
+                            org.springframework.web.reactive.handler.SimpleUrlHandlerMapping.class)
+                    .getUrlMap())
+                    .containsOnlyKeys("/ops/llm", "/ops/llm/", "/ops/llm/dashboard.js", "/ops/llm/dashboard.css");
+                MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/ops/llm"));
+                page.handle(exchange).block();
+                assertThat(exchange.getResponse().getBodyAsString().block()).contains("content=\"/manage/inferlens\"");
+                ReactivePathObservationPredicate predicate = context.getBean(ReactivePathObservationPredicate.class);
+                assertThat(predicate.test("http.server.requests", reactiveServerContext("/manage/inferlens/traces")))
+                    .isFalse();
+                assertThat(predicate.test("http.server.requests", reactiveServerContext("/manage/prometheus")))
+                    .isTrue();
+            });
+    }
+
+    @Test
+    void reactivePageBacksOffToTheUsers() {
+        ReactiveDashboardPage user = new ReactiveDashboardPage("/mine", "/actuator/inferlens", Duration.ofSeconds(5));
+        this.reactiveContextRunner.withPropertyValues("inferlens.dashboard.enabled=true")
+            .withBean(ReactiveDashboardPage.class, () -> user)
+            .run((context) -> assertThat(context).getBean(ReactiveDashboardPage.class).isSameAs(user));
+        this.reactiveContextRunner.run((context) -> assertThat(context).doesNotHaveBean(ReactiveDashboardPage.class));
     }
 
     @Test
@@ -132,6 +179,13 @@ class DashboardAutoConfigurationTests {
         MockHttpServletResponse response = new MockHttpServletResponse();
         page.handleRequest(new MockHttpServletRequest("GET", uri), response);
         return response.getContentAsString();
+    }
+
+    private static org.springframework.http.server.reactive.observation.ServerRequestObservationContext reactiveServerContext(
+            String path) {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(path));
+        return new org.springframework.http.server.reactive.observation.ServerRequestObservationContext(
+                exchange.getRequest(), exchange.getResponse(), exchange.getAttributes());
     }
 
     private static org.springframework.http.server.observation.ServerRequestObservationContext serverContext(

@@ -17,6 +17,8 @@ import io.inferlens.errors.RecentErrors;
 import io.inferlens.errors.Severity;
 import io.inferlens.observation.InstrumentedOperation;
 import io.inferlens.observation.TraceContextResolver;
+import io.inferlens.spring.web.reactive.ReactiveErrorCaptureFilter;
+import io.inferlens.spring.web.reactive.RequestLoggingWebFilter;
 import io.inferlens.spring.web.servlet.MvcErrorCapture;
 import io.inferlens.tracing.TracerTraceContextResolver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
@@ -34,11 +37,15 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.WebFilter;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -195,7 +202,41 @@ class ErrorsAutoConfigurationTests {
 
     @Test
     void noErrorCaptureFilterOutsideAServletWebApplication() {
-        this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean("inferlensErrorCaptureFilter"));
+        this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean("inferlensErrorCaptureFilter")
+            .doesNotHaveBean(ReactiveErrorCaptureFilter.class));
+    }
+
+    @Test
+    void reactiveApplicationsCaptureWithAWebFilterRightInsideTheRequestLog() {
+        new ReactiveWebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
+            .run((context) -> {
+                assertThat(context).doesNotHaveBean("inferlensErrorCaptureFilter")
+                    .doesNotHaveBean(MvcErrorCapture.class);
+                ReactiveErrorCaptureFilter filter = context.getBean(ReactiveErrorCaptureFilter.class);
+                assertThat(filter.getOrder()).isEqualTo(RequestLoggingWebFilter.DEFAULT_ORDER + 1);
+                IllegalStateException failure = new IllegalStateException("boom");
+                MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/"));
+                assertThat(filter.filter(exchange, (filtered) -> Mono.error(failure)).materialize().block())
+                    .satisfies((signal) -> assertThat(signal.getThrowable()).isSameAs(failure));
+                assertThat(context.getBean(RecentErrors.class).groups()).singleElement()
+                    .satisfies((group) -> assertThat(group.operation()).isEqualTo("http.server.requests"));
+            });
+    }
+
+    @Test
+    void reactiveCaptureBacksOffToTheUsersAndIsAbsentFromServletApplications() {
+        ReactiveErrorCaptureFilter user = new ReactiveErrorCaptureFilter(() -> null, false);
+        new ReactiveWebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
+            .withBean(ReactiveErrorCaptureFilter.class, () -> user)
+            .run((context) -> assertThat(context).getBean(ReactiveErrorCaptureFilter.class).isSameAs(user));
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
+            .run((context) -> assertThat(context).doesNotHaveBean(ReactiveErrorCaptureFilter.class));
+        new ReactiveWebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ErrorsAutoConfiguration.class))
+            .withClassLoader(new FilteredClassLoader(WebFilter.class))
+            .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ReactiveErrorCaptureFilter.class));
     }
 
     @Test

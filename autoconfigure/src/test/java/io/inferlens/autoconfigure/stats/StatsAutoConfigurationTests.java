@@ -3,11 +3,16 @@ package io.inferlens.autoconfigure.stats;
 import io.inferlens.stats.RequestStatistics;
 import io.inferlens.stats.StatsObservationHandler;
 import io.micrometer.observation.ObservationHandler;
+import io.inferlens.spring.web.reactive.ReactiveServerRequestSource;
+import io.inferlens.spring.web.servlet.ServletServerRequestSource;
+import io.inferlens.stats.ServerRequestSource;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -103,6 +108,19 @@ class StatsAutoConfigurationTests {
             return HANDLER;
         }
 
+    }
+
+    @Test
+    void httpSourceFollowsTheWebStack() {
+        new ReactiveWebApplicationContextRunner().withPropertyValues("inferlens.stats.enabled=true")
+            .withConfiguration(AutoConfigurations.of(StatsAutoConfiguration.class))
+            .run((context) -> assertThat(context).hasSingleBean(ReactiveServerRequestSource.class)
+                .doesNotHaveBean(ServletServerRequestSource.class));
+        new WebApplicationContextRunner().withPropertyValues("inferlens.stats.enabled=true")
+            .withConfiguration(AutoConfigurations.of(StatsAutoConfiguration.class))
+            .run((context) -> assertThat(context).hasSingleBean(ServletServerRequestSource.class)
+                .doesNotHaveBean(ReactiveServerRequestSource.class));
+        this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(ServerRequestSource.class));
     }
 
     @Test

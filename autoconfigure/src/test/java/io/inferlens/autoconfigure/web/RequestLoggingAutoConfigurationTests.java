@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 
 import io.inferlens.spring.web.RequestLoggingOptions;
+import io.inferlens.spring.web.reactive.RequestLoggingWebFilter;
 import io.inferlens.spring.web.servlet.RequestLoggingFilter;
 import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestLoggingAutoConfigurationTests {
 
     private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(RequestLoggingAutoConfiguration.class));
+
+    private final ReactiveWebApplicationContextRunner reactiveContextRunner = new ReactiveWebApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(RequestLoggingAutoConfiguration.class));
 
     @Test
@@ -167,12 +172,55 @@ class RequestLoggingAutoConfigurationTests {
     }
 
     @Test
-    void doesNothingOutsideServletWebApplications() {
+    void doesNothingOutsideWebApplications() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RequestLoggingAutoConfiguration.class))
-            .run((context) -> assertThat(context).doesNotHaveBean("inferlensRequestLoggingFilter"));
-        new ReactiveWebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RequestLoggingAutoConfiguration.class))
-            .run((context) -> assertThat(context).doesNotHaveBean("inferlensRequestLoggingFilter"));
+            .run((context) -> assertThat(context).doesNotHaveBean("inferlensRequestLoggingFilter")
+                .doesNotHaveBean(RequestLoggingWebFilter.class)
+                .doesNotHaveBean(RequestLoggingProperties.class));
+    }
+
+    @Test
+    void servletApplicationsGetNoWebFilter() {
+        this.contextRunner.run((context) -> assertThat(context).hasBean("inferlensRequestLoggingFilter")
+            .doesNotHaveBean(RequestLoggingWebFilter.class));
+    }
+
+    @Test
+    void reactiveApplicationsGetTheWebFilterConfiguredByTheSameProperties() {
+        this.reactiveContextRunner
+            .withPropertyValues("inferlens.request-logging.request-id-header=X-Correlation-Id",
+                    "inferlens.request-logging.include-headers=X-Tenant",
+                    "inferlens.request-logging.include-response-body=true")
+            .run((context) -> {
+                assertThat(context).hasNotFailed().doesNotHaveBean("inferlensRequestLoggingFilter");
+                RequestLoggingWebFilter filter = context.getBean(RequestLoggingWebFilter.class);
+                // Before Spring Security's WebFilterChainProxy, at -100.
+                assertThat(filter.getOrder()).isLessThan(-100);
+                RequestLoggingOptions options = filter.getOptions();
+                assertThat(options.getRequestIdHeader()).isEqualTo("X-Correlation-Id");
+                assertThat(options.getIncludedHeaders()).containsOnlyKeys("x-tenant");
+                assertThat(options.isIncludeResponseBody()).isTrue();
+                assertThat(options.isExcluded("/actuator/health")).isTrue();
+            });
+    }
+
+    @Test
+    void reactiveFilterBacksOffToTheUsersAndIsDisabledByTheProperties() {
+        RequestLoggingWebFilter user = new RequestLoggingWebFilter(RequestLoggingOptions.builder().build());
+        this.reactiveContextRunner.withBean(RequestLoggingWebFilter.class, () -> user)
+            .run((context) -> assertThat(context).getBean(RequestLoggingWebFilter.class).isSameAs(user));
+        this.reactiveContextRunner.withPropertyValues("inferlens.request-logging.enabled=false")
+            .run((context) -> assertThat(context).doesNotHaveBean(RequestLoggingWebFilter.class));
+        this.reactiveContextRunner.withPropertyValues("inferlens.enabled=false")
+            .run((context) -> assertThat(context).doesNotHaveBean(RequestLoggingWebFilter.class));
+    }
+
+    @Test
+    void reactiveFilterNeedsSpringWebFluxAndSlf4j() {
+        this.reactiveContextRunner.withClassLoader(new FilteredClassLoader(WebFilter.class))
+            .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RequestLoggingWebFilter.class));
+        this.reactiveContextRunner.withClassLoader(new FilteredClassLoader("org.slf4j.spi"))
+            .run((context) -> assertThat(context).doesNotHaveBean(RequestLoggingWebFilter.class));
     }
 
     @Test

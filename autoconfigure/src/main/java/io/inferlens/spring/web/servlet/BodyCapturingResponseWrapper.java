@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.CharBuffer;
-import java.util.Arrays;
 
 import io.inferlens.web.BodyText;
+import io.inferlens.web.CapturedBody;
 import io.inferlens.web.RequestLogMasker;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -28,9 +28,7 @@ final class BodyCapturingResponseWrapper extends HttpServletResponseWrapper {
 
     private final int limit;
 
-    private byte[] bytes = new byte[0];
-
-    private int byteCount;
+    private final CapturedBody bytes;
 
     private final StringBuilder chars = new StringBuilder();
 
@@ -49,6 +47,7 @@ final class BodyCapturingResponseWrapper extends HttpServletResponseWrapper {
     BodyCapturingResponseWrapper(HttpServletResponse response, int limit) {
         super(response);
         this.limit = limit;
+        this.bytes = new CapturedBody(limit);
     }
 
     @Override
@@ -76,24 +75,10 @@ final class BodyCapturingResponseWrapper extends HttpServletResponseWrapper {
         if (!BodyText.isLoggable(contentType)) {
             return null;
         }
-        if (this.byteCount > 0) {
-            return BodyText.of(this.bytes, this.byteCount, contentType, this.limit, masker);
+        if (this.bytes.size() > 0) {
+            return this.bytes.text(contentType, masker);
         }
         return BodyText.of(this.chars, this.charsTruncated, contentType, this.limit, masker);
-    }
-
-    private synchronized void capture(byte[] source, int offset, int length) {
-        // Up to limit + 1 bytes, the buffer growing as the body does.
-        int copied = Math.min(this.limit + 1 - this.byteCount, length);
-        if (copied <= 0) {
-            return;
-        }
-        if (this.byteCount + copied > this.bytes.length) {
-            int capacity = Math.max(this.byteCount + copied, Math.min(this.limit + 1, this.bytes.length * 2 + 256));
-            this.bytes = Arrays.copyOf(this.bytes, capacity);
-        }
-        System.arraycopy(source, offset, this.bytes, this.byteCount, copied);
-        this.byteCount += copied;
     }
 
     private synchronized void capture(CharSequence source, int offset, int length) {
@@ -120,13 +105,13 @@ final class BodyCapturingResponseWrapper extends HttpServletResponseWrapper {
         public void write(int b) throws IOException {
             this.delegate.write(b);
             this.single[0] = (byte) b;
-            capture(this.single, 0, 1);
+            BodyCapturingResponseWrapper.this.bytes.capture(this.single, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             this.delegate.write(b, off, len);
-            capture(b, off, len);
+            BodyCapturingResponseWrapper.this.bytes.capture(b, off, len);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.inferlens.spring.web.servlet;
 
 import java.util.List;
 
+import io.inferlens.web.PathPrefixes;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,7 +21,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  */
 public class PathObservationPredicate implements ObservationPredicate {
 
-    private final List<String> paths;
+    private final PathPrefixes paths;
 
     /**
      * Create a predicate.
@@ -28,7 +29,7 @@ public class PathObservationPredicate implements ObservationPredicate {
      * under them, are not observed, such as {@code /actuator/inferlens}
      */
     public PathObservationPredicate(List<String> paths) {
-        this.paths = paths.stream().map(PathObservationPredicate::trimTrailingSlash).toList();
+        this.paths = new PathPrefixes(paths);
     }
 
     @Override
@@ -52,20 +53,7 @@ public class PathObservationPredicate implements ObservationPredicate {
 
     private boolean matches(HttpServletRequest request) {
         String path = ServletPaths.pathWithinDispatcher(request);
-        return path != null && matches(path);
-    }
-
-    private boolean matches(String path) {
-        for (String prefix : this.paths) {
-            if (path.equals(prefix) || (path.startsWith(prefix) && path.charAt(prefix.length()) == '/')) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String trimTrailingSlash(String path) {
-        return (path.length() > 1 && path.endsWith("/")) ? path.substring(0, path.length() - 1) : path;
+        return path != null && this.paths.matches(path);
     }
 
 }

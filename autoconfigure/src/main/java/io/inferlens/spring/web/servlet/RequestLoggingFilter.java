@@ -1,12 +1,14 @@
 package io.inferlens.spring.web.servlet;
 
 import java.io.IOException;
+import java.util.Collections;
 import java.util.Enumeration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.inferlens.observation.FailureLog;
-import io.inferlens.privacy.Secrets;
+import io.inferlens.spring.web.LoggedRequest;
+import io.inferlens.spring.web.RequestLogWriter;
 import io.inferlens.spring.web.RequestLoggingOptions;
 import io.inferlens.web.BodyText;
 import io.inferlens.web.RequestIds;
@@ -20,13 +22,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.slf4j.event.Level;
-import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.util.ClassUtils;
@@ -72,14 +69,9 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
     private static final boolean TRACING_PRESENT = ClassUtils.isPresent(
             "io.micrometer.tracing.handler.TracingObservationHandler", RequestLoggingFilter.class.getClassLoader());
 
-    private static final int MAX_EXCEPTION_MESSAGE_LENGTH = 256;
-
-    private static final Logger requestLog = LoggerFactory.getLogger(RequestLogKeys.LOGGER_NAME);
-
-    private final FailureLog failures = new FailureLog(LogFactory.getLog(RequestLogKeys.LOGGER_NAME),
-            "Failed to log a request: %s");
-
     private final RequestLoggingOptions options;
+
+    private final RequestLogWriter writer;
 
     /**
      * Create a filter.
@@ -87,6 +79,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
      */
     public RequestLoggingFilter(RequestLoggingOptions options) {
         this.options = options;
+        this.writer = new RequestLogWriter(options);
     }
 
     /**
@@ -113,7 +106,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
             return this.options.isExcluded(path);
         }
         catch (RuntimeException | LinkageError ex) {
-            this.failures.log("matching excluded paths", ex);
+            this.writer.failed("matching excluded paths", ex);
             return false;
         }
     }
@@ -146,7 +139,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
                 }
             }
             catch (RuntimeException | LinkageError ex) {
-                this.failures.log(describe(request), ex);
+                this.writer.failed(describe(request), ex);
             }
             finally {
                 MDC.remove(RequestLogKeys.MDC_REQUEST_ID);
@@ -161,7 +154,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
             requestId = RequestIds.resolve(request.getHeaders(this.options.getRequestIdHeader()));
         }
         catch (RuntimeException | LinkageError ex) {
-            this.failures.log("reading the request id header of " + describe(request), ex);
+            this.writer.failed("reading the request id header of " + describe(request), ex);
             requestId = RequestIds.generate();
         }
         Exchange exchange = new Exchange(startNanos, requestId, request, response);
@@ -191,7 +184,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
             }
         }
         catch (RuntimeException | LinkageError ex) {
-            this.failures.log("starting " + describe(request), ex);
+            this.writer.failed("starting " + describe(request), ex);
         }
         return exchange;
     }
@@ -224,156 +217,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
         Throwable cause = (error != null) ? ServletRequests.unwrap(error) : null;
         int status = (cause != null && propagated) ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR
                 : exchange.response.getStatus();
-        String route = ServletRequests.route(exchange.request);
-        try {
-            log(exchange, status, nanos, route, cause);
-        }
-        catch (RuntimeException | LinkageError ex) {
-            this.failures.log(describe(exchange.request), ex);
-        }
-    }
-
-    private void log(Exchange exchange, int status, long nanos, @Nullable String route, @Nullable Throwable error) {
-        boolean slow = nanos > this.options.getSlowThresholdNanos();
-        if (status < this.options.getMinStatus() && !slow) {
-            return;
-        }
-        Level level = slow ? Level.WARN : Level.INFO;
-        if (!requestLog.isEnabledForLevel(level)) {
-            return;
-        }
-        HttpServletRequest request = exchange.request;
-        LoggingEventBuilder event = requestLog.atLevel(level);
-        StringBuilder message = new StringBuilder(160);
-        String method = request.getMethod();
-        String path = request.getRequestURI();
-        message.append(method).append(' ').append(path);
-        event.addKeyValue(RequestLogKeys.METHOD, method).addKeyValue(RequestLogKeys.PATH, path);
-        String query = this.options.isIncludeQuery() ? request.getQueryString() : null;
-        if (query != null) {
-            String masked = this.options.getMasker().maskQuery(query);
-            message.append('?').append(masked);
-            event.addKeyValue(RequestLogKeys.QUERY, masked);
-        }
-        long tenths = (nanos + 50_000) / 100_000;
-        message.append(' ')
-            .append(status)
-            .append(' ')
-            .append(tenths / 10)
-            .append('.')
-            .append(tenths % 10)
-            .append(" ms");
-        event.addKeyValue(RequestLogKeys.STATUS, status)
-            .addKeyValue(RequestLogKeys.DURATION, nanos)
-            .addKeyValue(RequestLogKeys.DURATION_MS, tenths / 10.0);
-        if (slow) {
-            message.append(" slow");
-            event.addKeyValue(RequestLogKeys.SLOW, true);
-        }
-        if (route != null) {
-            message.append(" route=").append(route);
-            event.addKeyValue(RequestLogKeys.ROUTE, route);
-        }
-        message.append(" request_id=").append(exchange.requestId);
-        event.addKeyValue(RequestLogKeys.REQUEST_ID, exchange.requestId);
-        if (exchange.traceId != null) {
-            message.append(" trace_id=").append(exchange.traceId);
-            event.addKeyValue(RequestLogKeys.TRACE_ID, exchange.traceId);
-        }
-        if (exchange.spanId != null) {
-            message.append(" span_id=").append(exchange.spanId);
-            event.addKeyValue(RequestLogKeys.SPAN_ID, exchange.spanId);
-        }
-        if (this.options.isIncludeClientAddress()) {
-            String address = request.getRemoteAddr();
-            if (address != null) {
-                message.append(" client=").append(address);
-                event.addKeyValue(RequestLogKeys.CLIENT_ADDRESS, address);
-            }
-        }
-        if (error != null) {
-            message.append(" exception=").append(error.getClass().getName());
-            event.addKeyValue(RequestLogKeys.EXCEPTION_TYPE, error.getClass().getName());
-            String errorMessage = error.getMessage();
-            if (errorMessage != null) {
-                event.addKeyValue(RequestLogKeys.EXCEPTION_MESSAGE,
-                        Secrets.truncate(Secrets.mask(errorMessage), MAX_EXCEPTION_MESSAGE_LENGTH));
-            }
-        }
-        addHeaders(request, event, message);
-        addBodies(exchange, event, message);
-        event.setMessage(message.toString()).log();
-    }
-
-    private void addHeaders(HttpServletRequest request, LoggingEventBuilder event, StringBuilder message) {
-        for (Map.Entry<String, String> header : this.options.getIncludedHeaders().entrySet()) {
-            try {
-                Enumeration<String> values = request.getHeaders(header.getKey());
-                if (values == null || !values.hasMoreElements()) {
-                    continue;
-                }
-                StringBuilder joined = new StringBuilder(values.nextElement());
-                while (values.hasMoreElements()) {
-                    joined.append(", ").append(values.nextElement());
-                }
-                String value = this.options.getMasker().maskHeader(header.getKey(), joined.toString());
-                event.addKeyValue(header.getValue(), value);
-                if (this.options.isDetailsInMessage()) {
-                    message.append(' ').append(header.getKey()).append('=');
-                    appendEscaped(message, value);
-                }
-            }
-            catch (RuntimeException | LinkageError ex) {
-                this.failures.log("reading header " + header.getKey() + " of " + describe(request), ex);
-            }
-        }
-    }
-
-    private void addBodies(Exchange exchange, LoggingEventBuilder event, StringBuilder message) {
-        RequestLogMasker masker = this.options.getMasker();
-        if (exchange.request instanceof ContentCachingRequestWrapper cached) {
-            String contentType = cached.getContentType();
-            if (BodyText.isLoggable(contentType)) {
-                byte[] bytes = cached.getContentAsByteArray();
-                String body = BodyText.of(bytes, bytes.length, contentType, this.options.getMaxBodySize(), masker);
-                addBody(RequestLogKeys.REQUEST_BODY, " request_body=", body, event, message);
-            }
-        }
-        if (exchange.capturedResponse != null) {
-            addBody(RequestLogKeys.RESPONSE_BODY, " response_body=", exchange.capturedResponse.bodyText(masker), event,
-                    message);
-        }
-    }
-
-    private void addBody(String key, String label, @Nullable String body, LoggingEventBuilder event,
-            StringBuilder message) {
-        if (body == null) {
-            return;
-        }
-        event.addKeyValue(key, body);
-        if (this.options.isDetailsInMessage()) {
-            message.append(label);
-            appendEscaped(message, body);
-        }
-    }
-
-    /**
-     * Append a value to a plain-text message with line breaks escaped, so that a header
-     * or body cannot forge log lines.
-     */
-    private static void appendEscaped(StringBuilder message, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\n') {
-                message.append("\\n");
-            }
-            else if (c == '\r') {
-                message.append("\\r");
-            }
-            else {
-                message.append(c);
-            }
-        }
+        this.writer.write(exchange, status, nanos, ServletRequests.route(exchange.request), cause, false);
     }
 
     private static String describe(HttpServletRequest request) {
@@ -383,7 +227,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
     /**
      * One request, from its first dispatch to its end.
      */
-    private static final class Exchange {
+    private final class Exchange implements LoggedRequest {
 
         final long startNanos;
 
@@ -404,6 +248,65 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
             this.requestId = requestId;
             this.request = request;
             this.response = response;
+        }
+
+        @Override
+        public String method() {
+            return this.request.getMethod();
+        }
+
+        @Override
+        public String path() {
+            return this.request.getRequestURI();
+        }
+
+        @Override
+        public @Nullable String query() {
+            return this.request.getQueryString();
+        }
+
+        @Override
+        public String requestId() {
+            return this.requestId;
+        }
+
+        @Override
+        public @Nullable String traceId() {
+            return this.traceId;
+        }
+
+        @Override
+        public @Nullable String spanId() {
+            return this.spanId;
+        }
+
+        @Override
+        public @Nullable String clientAddress() {
+            return this.request.getRemoteAddr();
+        }
+
+        @Override
+        public List<String> headerValues(String name) {
+            Enumeration<String> values = this.request.getHeaders(name);
+            return (values != null) ? Collections.list(values) : List.of();
+        }
+
+        @Override
+        public @Nullable String requestBody(RequestLogMasker masker) {
+            if (this.request instanceof ContentCachingRequestWrapper cached) {
+                String contentType = cached.getContentType();
+                if (BodyText.isLoggable(contentType)) {
+                    byte[] bytes = cached.getContentAsByteArray();
+                    return BodyText.of(bytes, bytes.length, contentType,
+                            RequestLoggingFilter.this.options.getMaxBodySize(), masker);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public @Nullable String responseBody(RequestLogMasker masker) {
+            return (this.capturedResponse != null) ? this.capturedResponse.bodyText(masker) : null;
         }
 
     }
@@ -433,7 +336,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
                 finish(this.exchange, this.error, false);
             }
             catch (RuntimeException | LinkageError ex) {
-                RequestLoggingFilter.this.failures.log(describe(this.exchange.request), ex);
+                RequestLoggingFilter.this.writer.failed(describe(this.exchange.request), ex);
             }
             finally {
                 MDC.remove(RequestLogKeys.MDC_REQUEST_ID);

@@ -3,12 +3,9 @@ package io.inferlens.spring.web.servlet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
-import io.inferlens.errors.ErrorContext;
-import io.inferlens.errors.ErrorTracker;
-import io.inferlens.errors.Severity;
 import jakarta.servlet.ServletException;
+import io.inferlens.testsupport.RecordingErrorTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -68,34 +65,6 @@ class ServletErrorCaptureFilterTests {
                 })).isSameAs(failure);
         }
         assertThat(output).contains("Failed to capture the exception of a request (GET /)").contains("tracker down");
-    }
-
-    /**
-     * Records captures as "type operation attributes", or fails on every call when given
-     * no list.
-     */
-    static final class RecordingErrorTracker implements ErrorTracker {
-
-        private final List<String> captured;
-
-        RecordingErrorTracker(List<String> captured) {
-            this.captured = captured;
-        }
-
-        @Override
-        public boolean captureException(Throwable error, ErrorContext context) {
-            if (this.captured == null) {
-                throw new IllegalStateException("tracker down");
-            }
-            this.captured.add(error.getClass().getSimpleName() + " " + context.operation() + " "
-                    + new TreeMap<>(context.attributes()));
-            return true;
-        }
-
-        @Override
-        public void captureMessage(String message, Severity severity, ErrorContext context) {
-        }
-
     }
 
 }
