@@ -28,12 +28,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import com.sun.net.httpserver.HttpServer;
+import io.inferlens.annotation.InferenceModel;
+import io.inferlens.annotation.TracedInference;
 import io.inferlens.errors.CapturedError;
 import io.inferlens.errors.ErrorReporter;
 import io.inferlens.stats.OperationStatistics;
 import io.inferlens.stats.RequestStatistics;
 import io.inferlens.testsupport.SpanCollection;
 import io.inferlens.web.RequestLogKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.common.AttributeKey;
@@ -208,6 +212,44 @@ class WebFluxIntegrationTests {
         assertThat(api.endlessEvents.get()).as("events after the client left").isLessThanOrEqualTo(emitted + 1);
         assertSingleLine("req-gone");
         assertThat(errors()).isEmpty();
+    }
+
+    @Test
+    void tracedModelStreamIsAChildOfTheRequestWithItsChunkTimesUsageAndCost() throws Exception {
+        HttpResponse<String> response = send(
+                request("/chat").header("Accept", "text/event-stream").header("X-Request-Id", "req-chat"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body().lines().filter((l) -> l.startsWith("data:"))).hasSize(4);
+        SpanData server = awaitServerSpan("req-chat");
+        SpanData chat = awaitSpan("chat sim-small");
+        // WebFlux subscribes on an event-loop thread where no observation is current:
+        // the parent comes from the Reactor context
+        assertThat(chat.getParentSpanId()).isEqualTo(server.getSpanId());
+        assertThat(chat.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(chat.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens"))).isEqualTo(12);
+        assertThat(chat.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens"))).isEqualTo(3);
+        assertThat(chat.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
+            .isPositive();
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        Timer timePerChunk = meters.get("gen_ai.client.operation.time_per_output_chunk").timer();
+        assertThat(timePerChunk.count()).isEqualTo(3);
+        assertThat(timePerChunk.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(3 * 25);
+    }
+
+    @Test
+    void tracedModelStreamThatTheClientLeavesEndsCancelled() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /chat-endless HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                    + "X-Request-Id: req-chat-gone\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            readUntil(socket.getInputStream(), "data:");
+        }
+        SpanData chat = awaitSpan("chat sim-large");
+        assertThat(chat.getAttributes().get(AttributeKey.booleanKey("inferlens.cancelled"))).isTrue();
+        assertThat(chat.getParentSpanId()).isEqualTo(awaitServerSpan("req-chat-gone").getSpanId());
     }
 
     @Test
@@ -398,6 +440,15 @@ class WebFluxIntegrationTests {
      * The server span of a request, by its request id: spans of earlier requests may end
      * after a test has started.
      */
+    private static SpanData awaitSpan(String name) {
+        return await().atMost(Duration.ofSeconds(10))
+            .until(() -> spans().getFinishedSpanItems()
+                .stream()
+                .filter((span) -> span.getName().equals(name))
+                .findFirst()
+                .orElse(null), (span) -> span != null);
+    }
+
     private static SpanData awaitServerSpan(String requestId) {
         return await().atMost(Duration.ofSeconds(10))
             .until(() -> serverSpans().stream()
@@ -500,7 +551,7 @@ class WebFluxIntegrationTests {
 
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
-    @Import({ Api.class, SpanCollection.class })
+    @Import({ Api.class, Model.class, SpanCollection.class })
     static class App {
 
         @Bean
@@ -558,6 +609,26 @@ class WebFluxIntegrationTests {
 
     }
 
+    /**
+     * A streaming model client: OpenAI-shaped chunks 30 ms apart, the usage in the last.
+     */
+    static class Model {
+
+        @TracedInference(operation = "chat", provider = "openai")
+        public Flux<Map<String, Object>> stream(@InferenceModel String model, boolean endless) {
+            Flux<Map<String, Object>> chunks = Flux.interval(Duration.ofMillis(30))
+                .map((i) -> Map.<String, Object>of("model", model, "choices",
+                        List.of(Map.of("index", 0, "delta", Map.of("content", "word " + i)))));
+            return endless ? chunks
+                    : chunks.take(3)
+                        .concatWith(Mono
+                            .just(Map.of("model", model, "choices", List.of(), "usage",
+                                    Map.of("prompt_tokens", 12, "completion_tokens", 3)))
+                            .delayElement(Duration.ofMillis(30)));
+        }
+
+    }
+
     @RestController
     static class Api {
 
@@ -565,8 +636,21 @@ class WebFluxIntegrationTests {
 
         private final WebClient downstream;
 
-        Api(WebClient downstream) {
+        private final Model model;
+
+        Api(WebClient downstream, Model model) {
             this.downstream = downstream;
+            this.model = model;
+        }
+
+        @GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+        Flux<ServerSentEvent<Map<String, Object>>> chat() {
+            return this.model.stream("sim-small", false).map((chunk) -> ServerSentEvent.builder(chunk).build());
+        }
+
+        @GetMapping(path = "/chat-endless", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+        Flux<ServerSentEvent<Map<String, Object>>> chatEndless() {
+            return this.model.stream("sim-large", true).map((chunk) -> ServerSentEvent.builder(chunk).build());
         }
 
         @GetMapping("/hello/{name}")
