@@ -8,14 +8,8 @@ rounds="${1:-3}"
 out="$root/benchmarks/target/spring-ai-bridge"
 rm -rf "$out"
 mkdir -p "$out"
-(cd "$root" && mvn -B -q -T1 -pl benchmarks -am package dependency:build-classpath -DskipTests \
-    -Dspring-javaformat.skip=true -Dstyle.color=never -Dmdep.includeScope=runtime \
-    -Dmdep.outputFile="$root/benchmarks/target/cp.txt" >&2)
-cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/cp.txt")"
-pin=()
-if [[ -n "${PIN:-}" ]]; then
-    pin=(taskset -c "$PIN")
-fi
+# shellcheck source=jmh-lib.sh
+source "$root/benchmarks/jmh-lib.sh"
 for ((r = 1; r <= rounds; r++)); do
     if ((r % 2 == 1)); then order=(springAiOnly bridge); else order=(bridge springAiOnly); fi
     for v in "${order[@]}"; do
