@@ -3,6 +3,7 @@ package io.inferlens.inference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,12 @@ public class OpenAiTokenUsageExtractor implements TokenUsageExtractor {
         }
     };
 
+    /**
+     * The usage of the last chunk that said nothing but its model, reused while the model
+     * is the same.
+     */
+    private volatile @Nullable ModelOnly lastModelOnly;
+
     @Override
     public @Nullable TokenUsage extract(Object result) {
         Object usage = get(result, USAGE);
@@ -83,24 +90,43 @@ public class OpenAiTokenUsageExtractor implements TokenUsageExtractor {
             cached = (details != null) ? number(get(details, CACHED_TOKENS)) : TokenUsage.UNKNOWN;
         }
         Object model = get(result, MODEL);
-        return new TokenUsage(input, output, cached, (model instanceof String name) ? name : null,
-                finishReasons(choices));
+        String modelName = (model instanceof String name) ? name : null;
+        List<String> finishReasons = finishReasons(choices);
+        if (usage == null && finishReasons.isEmpty()) {
+            // most chunks of a stream: nothing but the model, the same in every chunk
+            return modelOnly(modelName);
+        }
+        return new TokenUsage(input, output, cached, modelName, finishReasons);
+    }
+
+    private TokenUsage modelOnly(@Nullable String modelName) {
+        if (modelName == null) {
+            return TokenUsage.NONE;
+        }
+        ModelOnly last = this.lastModelOnly;
+        if (last != null && last.name().equals(modelName)) {
+            return last.usage();
+        }
+        TokenUsage usage = new TokenUsage(TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, TokenUsage.UNKNOWN, modelName,
+                List.of());
+        this.lastModelOnly = new ModelOnly(modelName, usage);
+        return usage;
     }
 
     private List<String> finishReasons(@Nullable Object choices) {
         Collection<?> items = (choices instanceof Collection<?> collection) ? collection
-                : (choices instanceof Object[] array) ? List.of(array) : List.of();
-        if (items.isEmpty()) {
-            return List.of();
-        }
-        List<String> reasons = new ArrayList<>(items.size());
+                : (choices instanceof Object[] array) ? Arrays.asList(array) : List.of();
+        List<String> reasons = null;
         for (Object choice : items) {
             Object reason = (choice != null) ? get(choice, FINISH_REASON) : null;
             if (reason != null) {
+                if (reasons == null) {
+                    reasons = new ArrayList<>(items.size());
+                }
                 reasons.add(reason.toString());
             }
         }
-        return reasons;
+        return (reasons != null) ? reasons : List.of();
     }
 
     private @Nullable Object get(Object source, String[] names) {
@@ -193,6 +219,10 @@ public class OpenAiTokenUsageExtractor implements TokenUsageExtractor {
             }
         }
         return TokenUsage.UNKNOWN;
+    }
+
+    private record ModelOnly(String name, TokenUsage usage) {
+
     }
 
 }

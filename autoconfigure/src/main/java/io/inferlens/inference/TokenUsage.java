@@ -106,11 +106,22 @@ public record TokenUsage(long inputTokens, long outputTokens, long cacheReadInpu
      * @return the merged usage
      */
     public TokenUsage orElse(TokenUsage other) {
+        if (addsNothingTo(other)) {
+            return other;
+        }
         return new TokenUsage((this.inputTokens >= 0) ? this.inputTokens : other.inputTokens,
                 (this.outputTokens >= 0) ? this.outputTokens : other.outputTokens,
                 (this.cacheReadInputTokens >= 0) ? this.cacheReadInputTokens : other.cacheReadInputTokens,
                 (this.responseModel != null) ? this.responseModel : other.responseModel,
                 this.finishReasons.isEmpty() ? other.finishReasons : this.finishReasons);
+    }
+
+    private boolean addsNothingTo(TokenUsage other) {
+        return (this.inputTokens < 0 || this.inputTokens == other.inputTokens)
+                && (this.outputTokens < 0 || this.outputTokens == other.outputTokens)
+                && (this.cacheReadInputTokens < 0 || this.cacheReadInputTokens == other.cacheReadInputTokens)
+                && (this.responseModel == null || this.responseModel.equals(other.responseModel))
+                && (this.finishReasons.isEmpty() || this.finishReasons.equals(other.finishReasons));
     }
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static io.inferlens.inference.TokenUsage.UNKNOWN;
@@ -18,6 +19,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenAiTokenUsageExtractorTests {
 
     private final OpenAiTokenUsageExtractor extractor = new OpenAiTokenUsageExtractor();
+
+    @Test
+    void chunksOfAStreamMergeIntoTheUsageOfTheWholeCompletion() {
+        List<Map<String, Object>> chunks = List.of(chunk("gpt-4o-a", null), chunk("gpt-4o-a", null),
+                chunk("gpt-4o-b", null), chunk("gpt-4o-b", "stop"), Map.of("model", "gpt-4o-b", "choices", List.of(),
+                        "usage", Map.of("prompt_tokens", 12, "completion_tokens", 3)));
+        TokenUsage merged = TokenUsage.NONE;
+        for (Map<String, Object> chunk : chunks) {
+            TokenUsage usage = this.extractor.extract(chunk);
+            assertThat(usage).isNotNull();
+            merged = usage.orElse(merged);
+        }
+        assertThat(merged).isEqualTo(new TokenUsage(12, 3, TokenUsage.UNKNOWN, "gpt-4o-b", List.of("stop")));
+        // a chunk that says nothing new leaves the usage as it was
+        TokenUsage again = this.extractor.extract(chunk("gpt-4o-b", null));
+        assertThat(again.orElse(merged)).isSameAs(merged);
+    }
+
+    @Test
+    void choicesArrayWithANullChoiceIsRead() {
+        Object[] choices = { null, Map.of("index", 1, "finish_reason", "length") };
+        assertThat(this.extractor.extract(Map.of("choices", choices)).finishReasons()).containsExactly("length");
+    }
+
+    private static Map<String, Object> chunk(String model, @Nullable String finishReason) {
+        Map<String, Object> choice = new java.util.HashMap<>(Map.of("index", 0, "delta", Map.of("content", "x")));
+        if (finishReason != null) {
+            choice.put("finish_reason", finishReason);
+        }
+        return Map.of("model", model, "choices", List.of(choice));
+    }
 
     @Test
     void chatCompletionsJsonIsRead() {
