@@ -12,7 +12,8 @@
 # results go to benchmarks/target/compare/, and the medians and spread of each variant
 # are printed at the end. PIN=1 (any taskset CPU list) pins the JMH process, forks included;
 # unpinned by default, since on one core the sampled benchmarks also pay for the span
-# exporter's thread, which otherwise runs on the other.
+# exporter's thread, which otherwise runs on the other. JMH_PARAMS adds JMH options, e.g.
+# JMH_PARAMS="-p variant=traced" to run one value of a benchmark's @Param.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,7 +46,7 @@ fi
 
 run() { # name classpath round
     "${pin[@]}" java -cp "$2" org.openjdk.jmh.Main -f 1 -wi 3 -w 2s -i 5 -r 2s -bm avgt -tu ns -prof gc -foe true \
-        -rf json -rff "$out/$1-$3.json" "$regex" > "$out/$1-$3.log" 2>&1
+        ${JMH_PARAMS:-} -rf json -rff "$out/$1-$3.json" "$regex" > "$out/$1-$3.log" 2>&1
     echo "  $1 round $3 done"
 }
 
