@@ -131,17 +131,20 @@ public class ModelClient {
                         sink.next(chunk);
                     }
                 })
-                .concatWith(Mono.defer(() -> done.get() ? Mono.empty() : Mono
-                    .error(new BackendException("The model backend ended the stream before [DONE]", 0, null))));
+                .concatWith(Mono.defer(() -> done.get() ? Mono.empty()
+                        : Mono
+                            .error(new BackendException("The model backend ended the stream before [DONE]", 0, null))))
+                // before the circuit breaker, which counts BackendExceptions only as
+                // failures
+                .onErrorMap(WebClientRequestException.class,
+                        (ex) -> new BackendException("The model backend could not be reached", 0, ex))
+                .onErrorMap(ReadTimeoutException.class,
+                        (ex) -> new BackendException("The model backend stopped sending the stream", 0, ex))
+                .onErrorMap((ex) -> !(ex instanceof BackendException),
+                        (ex) -> new BackendException("The model backend's stream broke off", 0, ex));
         })
             .transformDeferred(CircuitBreakerOperator.of(this.circuitBreakers.circuitBreaker(request.model())))
-            .onErrorMap(CallNotPermittedException.class, (ex) -> new ModelUnavailableException(request.model()))
-            .onErrorMap(WebClientRequestException.class,
-                    (ex) -> new BackendException("The model backend could not be reached", 0, ex))
-            .onErrorMap(ReadTimeoutException.class,
-                    (ex) -> new BackendException("The model backend stopped sending the stream", 0, ex))
-            .onErrorMap((ex) -> !(ex instanceof BackendException || ex instanceof ModelUnavailableException),
-                    (ex) -> new BackendException("The model backend's stream broke off", 0, ex));
+            .onErrorMap(CallNotPermittedException.class, (ex) -> new ModelUnavailableException(request.model()));
     }
 
     private @Nullable ChatCompletionChunk chunk(String data, SynchronousSink<ChatCompletionChunk> sink) {
