@@ -51,8 +51,11 @@ public class InferenceObservationContext extends InstrumentedContext {
 
     private volatile int chunks;
 
-    /** Microseconds between consecutive chunks, {@link #chunkIntervals} of them. */
-    private int @Nullable [] chunkIntervalMicros;
+    /**
+     * Microseconds between consecutive chunks, {@link #chunkIntervals} of them; written
+     * when it grows, before the count, so that a reader that read the count sees them.
+     */
+    private volatile int @Nullable [] chunkIntervalMicros;
 
     private volatile int chunkIntervals;
 
@@ -282,12 +285,13 @@ public class InferenceObservationContext extends InstrumentedContext {
         int[] intervals = this.chunkIntervalMicros;
         if (intervals == null) {
             intervals = new int[16];
+            this.chunkIntervalMicros = intervals;
         }
         else if (count == intervals.length) {
             intervals = Arrays.copyOf(intervals, Math.min(count * 2, MAX_CHUNK_INTERVALS));
+            this.chunkIntervalMicros = intervals;
         }
         intervals[count] = (int) Math.min(Math.max(nanos, 0) / 1000, Integer.MAX_VALUE);
-        this.chunkIntervalMicros = intervals;
         this.chunkIntervals = count + 1;
     }
 
