@@ -320,6 +320,16 @@ class SpringAiAutoConfigurationTests {
             assertThat(record.timeToFirstChunk()).isNotNull();
             assertThat(record.usage().hasTokens()).isFalse();
             assertThat(record.hasCost()).isFalse();
+            Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> context.getBean(InMemorySpanExporter.class)
+                    .getFinishedSpanItems()
+                    .stream()
+                    .anyMatch((span) -> span.getName().equals("chat m")));
+            assertThat(onlyModelSpan(context).getAttributes().get(AttributeKey.booleanKey("inferlens.cancelled")))
+                .isTrue();
+            assertThat(context.getBean(MeterRegistry.class).get("inferlens.inference.cancelled").counter().count())
+                .isOne();
         });
     }
 

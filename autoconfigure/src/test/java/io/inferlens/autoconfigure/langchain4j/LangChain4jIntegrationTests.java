@@ -211,6 +211,11 @@ class LangChain4jIntegrationTests {
                 .get("gen_ai.client.operation.time_to_first_chunk")
                 .timer()
                 .count()).isOne();
+            // two partial responses, "Hello" and " there": one time per output chunk
+            assertThat(context.getBean(MeterRegistry.class)
+                .get("gen_ai.client.operation.time_per_output_chunk")
+                .timer()
+                .count()).isOne();
         });
     }
 
