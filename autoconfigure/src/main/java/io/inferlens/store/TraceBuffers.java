@@ -43,6 +43,14 @@ public final class TraceBuffers<B extends TraceBuffers.Buffer> {
      */
     private final AtomicInteger slots = new AtomicInteger();
 
+    /**
+     * Traces kept: counted up after a trace is put in {@link #traces} and down after it
+     * is removed, before its slot is released, so never above {@link #slots}. The size of
+     * a {@link ConcurrentHashMap} is only an estimate while other threads change it, and
+     * may then read above the bound.
+     */
+    private final AtomicInteger kept = new AtomicInteger();
+
     private final AtomicLong sequence = new AtomicLong();
 
     private final LongAdder evictedTraces = new LongAdder();
@@ -103,6 +111,7 @@ public final class TraceBuffers<B extends TraceBuffers.Buffer> {
             this.slots.decrementAndGet();
             return false;
         }
+        this.kept.incrementAndGet();
         return true;
     }
 
@@ -132,6 +141,7 @@ public final class TraceBuffers<B extends TraceBuffers.Buffer> {
                         // Only eviction and clear() remove traces, both after marking
                         // them.
                         this.traces.remove(candidate.buffer().traceId(), candidate.buffer());
+                        this.kept.decrementAndGet();
                         this.slots.decrementAndGet();
                         this.evictedTraces.increment();
                         return true;
@@ -195,7 +205,7 @@ public final class TraceBuffers<B extends TraceBuffers.Buffer> {
      * @return the number
      */
     public int size() {
-        return this.traces.size();
+        return this.kept.get();
     }
 
     /**
@@ -221,6 +231,7 @@ public final class TraceBuffers<B extends TraceBuffers.Buffer> {
         for (B buffer : this.traces.values()) {
             if (buffer.markRemoved()) {
                 this.traces.remove(buffer.traceId(), buffer);
+                this.kept.decrementAndGet();
                 this.slots.decrementAndGet();
             }
         }
